@@ -1,0 +1,78 @@
+// Shapes of what we send to Capillary and what we accept back. Lenient where the vendor is vague
+// (auth.key, the user flags, extra fields, a code sent as a numeric string); strict where the flow
+// depends on a value (the token and the session id).
+import { IDENTIFIER_TYPES } from './types.js';
+import { z } from './zod.js';
+
+const nonEmpty = () => z.string().check(z.minLength(1));
+
+const identity = {
+  identifierType: z.enum(IDENTIFIER_TYPES),
+  identifierValue: nonEmpty(),
+  deviceId: nonEmpty(),
+  brand: nonEmpty(),
+};
+
+export const TokenRequestSchema = z.object({ ...identity, authorizedToken: nonEmpty() });
+export const OtpRequestSchema = z.object({ ...identity, sessionId: nonEmpty() });
+/** The reference table says `otp` is a string, its own example sends a number: we send digits as a string. */
+export const ValidateRequestSchema = z.object({
+  ...identity,
+  sessionId: nonEmpty(),
+  otp: z.string().check(z.regex(/^\d+$/)),
+});
+
+/** A status code as a number, or as a string of digits (seen from proxies that re-serialise). */
+export const StatusCodeSchema = z.union([
+  z.int().check(z.nonnegative()),
+  z.pipe(z.string().check(z.regex(/^\s*\d{1,9}\s*$/)), z.transform(Number)),
+]);
+
+/** A field we can live without: a wrong type counts as absent rather than failing the whole answer. */
+const optional = <T extends z.ZodMiniType>(schema: T) => z.catch(z.optional(schema), undefined);
+
+/**
+ * The `status` envelope, read as leniently as possible so that a failure answer of any HTTP status
+ * yields its code and message whenever they are there.
+ */
+export const StatusEnvelopeSchema = z.object({
+  status: z.object({
+    success: optional(z.boolean()),
+    code: optional(StatusCodeSchema),
+    message: optional(z.string()),
+  }),
+});
+
+/** The documented failure body: `{ status: { success: false, code, message } }`. */
+export const FailureSchema = z.object({
+  status: z.object({
+    success: z.literal(false),
+    code: StatusCodeSchema,
+    message: z.catch(z.string(), ''),
+  }),
+});
+
+const UserSchema = z.object({
+  sessionId: nonEmpty(),
+  appRegistered: z.catch(z.boolean(), false),
+  role: z.catch(z.string(), ''),
+  userRegisteredForPassword: z.catch(z.boolean(), false),
+});
+
+/** token/generate and otp/validate. `status` is not required: the token and session are the proof. */
+export const AuthSuccessSchema = z.object({
+  auth: z.object({
+    token: nonEmpty(),
+    // Documented as "may be null"; also seen missing. Anything but a string means "no key".
+    key: z.catch(z.nullable(z.string()), null),
+  }),
+  user: UserSchema,
+});
+
+/** otp/generate carries nothing but the envelope, so the envelope must say success. */
+export const OtpSuccessSchema = z.object({
+  status: z.object({ success: z.literal(true) }),
+});
+
+export type StatusEnvelope = z.infer<typeof StatusEnvelopeSchema>;
+export type AuthSuccessBody = z.infer<typeof AuthSuccessSchema>;
