@@ -1,0 +1,14 @@
+// Public surface of the Capillary MFA client.
+export { generateToken, generateOtp, validateOtp, parseRetryAfter, DEFAULT_TIMEOUT_MS } from './client.js';
+export { ERROR_CODES, errorFromCode, errorFromHttpStatus, transportError, redact } from './errors.js';
+export {
+  TokenRequestSchema,
+  OtpRequestSchema,
+  ValidateRequestSchema,
+  AuthSuccessSchema,
+  OtpSuccessSchema,
+  FailureSchema,
+  StatusEnvelopeSchema,
+  StatusCodeSchema,
+} from './schemas.js';
+export * from './types.js';
