@@ -1,0 +1,104 @@
+// The device ID sent in all three calls: a FingerprintJS visitor ID kept in localStorage, so the same
+// browser keeps the same ID across visits. Whatever fails (storage, fingerprinting), a random UUID
+// stands in: this module resolves, never rejects. Nothing runs at import time.
+
+export const DEVICE_ID_STORAGE_KEY = 'mfa-otp-flow:device-id';
+
+/** FingerprintJS gets this long; past it a random ID stands in so the flow is never stuck. */
+const FINGERPRINT_BUDGET_MS = 5_000;
+// A visitor ID is 32 hex digits, a UUID 36 characters; anything else in storage was not written by us.
+const PLAUSIBLE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+type Fingerprint = () => Promise<string>;
+
+let pending: Promise<string> | undefined;
+let fingerprint: Fingerprint = fingerprintWithoutIframeHtml;
+let budgetMs = FINGERPRINT_BUDGET_MS;
+
+/** The device ID in use; concurrent and later callers share the same promise. */
+export function getDeviceId(): Promise<string> {
+  pending ??= resolveDeviceId().catch(randomId);
+  return pending;
+}
+
+/** Starts the work early (e.g. when the element connects). Safe to ignore the returned promise. */
+export function prefetchDeviceId(): Promise<string> {
+  return getDeviceId();
+}
+
+/**
+ * Forgets the in-memory ID, as a page reload would (storage is left alone). Tests may replace the
+ * fingerprint step to simulate a failing or hanging library.
+ */
+export function resetDeviceIdCacheForTests(
+  overrides: { fingerprint?: Fingerprint; budgetMs?: number } = {},
+): void {
+  pending = undefined;
+  fingerprint = overrides.fingerprint ?? fingerprintWithoutIframeHtml;
+  budgetMs = overrides.budgetMs ?? FINGERPRINT_BUDGET_MS;
+}
+
+async function resolveDeviceId(): Promise<string> {
+  const stored = readStored();
+  if (stored) return stored;
+  const id = (await withinBudget(fingerprint)) ?? randomId();
+  writeStored(id);
+  return id;
+}
+
+function readStored(): string | undefined {
+  try {
+    const value = globalThis.localStorage?.getItem(DEVICE_ID_STORAGE_KEY);
+    return typeof value === 'string' && PLAUSIBLE_ID.test(value) ? value : undefined;
+  } catch {
+    return undefined; // storage disabled, full, or blocked by privacy settings
+  }
+}
+
+function writeStored(id: string): void {
+  try {
+    globalThis.localStorage?.setItem(DEVICE_ID_STORAGE_KEY, id);
+  } catch {
+    // Not kept: the next visit fingerprints again, which usually yields the same ID.
+  }
+}
+
+async function withinBudget(work: Fingerprint): Promise<string | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const giveUp = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, budgetMs, undefined);
+  });
+  try {
+    const id = await Promise.race([Promise.resolve().then(work).catch(() => undefined), giveUp]);
+    return typeof id === 'string' && PLAUSIBLE_ID.test(id) ? id : undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * FingerprintJS's own `load()` cannot exclude a source, and its `fontPreferences` source writes
+ * `iframe.srcdoc`, which `require-trusted-types-for 'script'` blocks. So the agent is assembled from
+ * the library's exported parts, the same way `load()` does it, minus that source. `load()`'s
+ * monitoring request is never made because `load()` is never called. The import is dynamic so the
+ * library lands in its own chunk and is fetched only when no ID is stored.
+ */
+async function fingerprintWithoutIframeHtml(): Promise<string> {
+  const fp = await import('@fingerprintjs/fingerprintjs');
+  await fp.prepareForSources();
+  const getComponents = fp.loadSources(fp.sources, { cache: {}, debug: false }, ['fontPreferences']);
+  return fp.hashComponents(await getComponents());
+}
+
+function randomId(): string {
+  const c = globalThis.crypto;
+  // randomUUID exists only in secure contexts; getRandomValues everywhere.
+  if (typeof c?.randomUUID === 'function') return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  if (typeof c?.getRandomValues === 'function') c.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
