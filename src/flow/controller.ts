@@ -1,0 +1,327 @@
+// The flow's controller: owns every request, timer and abort signal, feeds results to the pure
+// machine (machine.ts) and tells the page through events. It renders nothing.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { generateOtp, generateToken, validateOtp } from '../api/client.js';
+import type { ApiError, CallOptions } from '../api/types.js';
+import { checkInputs, type FlowConfig, type RawInputs } from '../config.js';
+import { getDeviceId } from '../device-id.js';
+import { mfaEvent } from '../events.js';
+import type { MfaStrings } from '../strings.js';
+import { clock } from './clock.js';
+import { clearCooldown, readCooldown, saveCooldown } from './cooldown-store.js';
+import { configError, fromApiError, toDetail } from './errors.js';
+import {
+  IDLE,
+  canResend,
+  canStart,
+  canVerify,
+  errorOf,
+  resendAtOf,
+  sessionOf,
+  transition,
+  type FlowEvent,
+  type FlowState,
+} from './machine.js';
+
+/** Without a Retry-After header we cannot know the vendor's window; a minute is a modest guess. */
+export const RATE_LIMIT_FALLBACK_MS = 60_000;
+
+export interface FlowHost extends ReactiveControllerHost, HTMLElement {
+  flowInputs(): RawInputs;
+  flowStrings(): MfaStrings;
+  /** The page's device ID override, or '' to use the generated one. */
+  deviceIdOverride(): string;
+  flowHeaders(): Record<string, string>;
+  flowFetch(): typeof fetch | undefined;
+  manual: boolean;
+  authorizedToken: string;
+  /** Called synchronously on every state change, before any event, so `state` reflects at once. */
+  flowStateChanged(): void;
+  /** A code that arrived through WebOTP: the host fills the field and verifies. */
+  receiveOtp(code: string): void;
+}
+
+export class FlowController implements ReactiveController {
+  state: FlowState = IDLE;
+  /** The generated device ID, once known. */
+  generatedDeviceId = '';
+
+  private connected = false;
+  private config: FlowConfig | null = null;
+  /** Id of the latest request: a result that comes back under an older id is dropped. */
+  private run = 0;
+  private requestAbort: AbortController | null = null;
+  private webOtpAbort: AbortController | null = null;
+  private inFlight: Promise<void> | null = null;
+  private tickTimer: unknown = null;
+  /** The first-factor token the flow last started by itself with; auto-start waits for a new one. */
+  private autoStartedWith: string | null = null;
+
+  constructor(private readonly host: FlowHost) {
+    host.addController(this);
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------
+
+  hostConnected(): void {
+    this.connected = true;
+    // Start fingerprinting now, while the page is still fetching the first-factor token.
+    if (!this.host.deviceIdOverride()) void this.deviceId();
+    this.scheduleTick();
+    this.maybeAutoStart();
+  }
+
+  hostDisconnected(): void {
+    this.connected = false;
+    this.cancelRequests();
+    this.stopTick();
+    const before = this.state;
+    this.state = transition(this.state, { type: 'interrupted' });
+    this.host.flowStateChanged();
+    // Interrupted before a code existed: the chain starts over when the element comes back.
+    if (this.state.status === 'idle' && before.status !== 'idle') this.autoStartedWith = null;
+  }
+
+  /** Called by the host after each update: starts the flow once per first-factor token. */
+  maybeAutoStart(): void {
+    const token = this.host.authorizedToken;
+    if (!this.connected || this.host.manual || !token || token === this.autoStartedWith) return;
+    if (this.state.status !== 'idle' && this.state.status !== 'error') return;
+    this.autoStartedWith = token;
+    if (this.state.status === 'error') this.apply({ type: 'reset' });
+    void this.start();
+  }
+
+  // ---- intents ---------------------------------------------------------------------------
+
+  start(): Promise<void> {
+    if (this.state.status === 'starting' || this.state.status === 'sending') return this.inFlight ?? Promise.resolve();
+    if (!canStart(this.state)) return Promise.resolve();
+    const checked = checkInputs(this.host.flowInputs());
+    if (!checked.ok) {
+      this.apply({ type: 'failed', error: configError(checked.problem, this.host.flowStrings()), fallbackResendAt: 0 });
+      return Promise.resolve();
+    }
+    this.config = checked.config;
+    this.autoStartedWith = this.host.authorizedToken; // started with this token: no auto-start again for it
+    this.apply({ type: 'start' });
+    return this.track(this.open(checked.config));
+  }
+
+  resend(): Promise<void> {
+    if (this.state.status === 'sending') return this.inFlight ?? Promise.resolve();
+    if (!this.config || !canResend(this.state, clock.now())) return Promise.resolve();
+    this.apply({ type: 'send' });
+    return this.track(this.sendCode(this.config));
+  }
+
+  verify(otp: string): Promise<void> {
+    if (this.state.status === 'verifying') return this.inFlight ?? Promise.resolve();
+    const config = this.config;
+    if (!config || config.mode !== 'verify' || !canVerify(this.state)) return Promise.resolve();
+    if (!isCode(otp, config.otpLength)) return Promise.resolve();
+    this.apply({ type: 'verify' });
+    return this.track(this.checkCode(config, otp));
+  }
+
+  reset(): void {
+    this.cancelRequests();
+    this.stopTick();
+    this.config = null;
+    this.apply({ type: 'reset' });
+  }
+
+  /** Whether a typed value would be accepted by verify() right now. */
+  accepts(otp: string): boolean {
+    return !!this.config && isCode(otp, this.config.otpLength);
+  }
+
+  get flowConfig(): FlowConfig | null {
+    return this.config;
+  }
+
+  // ---- steps -----------------------------------------------------------------------------
+
+  private async open(config: FlowConfig): Promise<void> {
+    const { run, signal } = this.beginRequest();
+    const deviceId = this.host.deviceIdOverride() || (await this.deviceId());
+    if (!this.isCurrent(run)) return;
+    const identity = {
+      identifierType: config.identifierType,
+      identifierValue: config.identifierValue,
+      deviceId,
+      brand: config.brand,
+    };
+    const result = await generateToken({ ...identity, authorizedToken: config.authorizedToken }, this.callOptions(config, signal));
+    if (!this.isCurrent(run)) return;
+    if (!result.ok) return this.fail(result.error);
+    const session = { sessionId: result.value.user.sessionId, deviceId, identity };
+    this.apply({ type: 'opened', session, cooldownUntil: readCooldown(identity, clock.now()) });
+    if (this.state.status === 'sending') return this.sendCode(config);
+    this.scheduleTick(); // a remembered cooldown is running: show its countdown
+  }
+
+  private async sendCode(config: FlowConfig): Promise<void> {
+    if (this.state.status !== 'sending') return;
+    const { session } = this.state;
+    const { run, signal } = this.beginRequest();
+    const result = await generateOtp({ ...session.identity, sessionId: session.sessionId }, this.callOptions(config, signal));
+    if (!this.isCurrent(run)) return;
+    if (!result.ok) return this.fail(result.error);
+    const resendAt = clock.now() + config.resendAfterMs;
+    saveCooldown(session.identity, resendAt);
+    this.apply({ type: 'sent', resendAt });
+    const sent = this.state as FlowState;
+    this.emit(
+      mfaEvent('mfa-otp-sent', {
+        sessionId: session.sessionId,
+        deviceId: session.deviceId,
+        attempt: sent.status === 'code-sent' ? sent.sent : 1,
+        resendAvailableAt: resendAt,
+      }),
+    );
+    this.scheduleTick();
+    if (config.mode === 'verify') this.listenForSmsCode();
+  }
+
+  private async checkCode(config: FlowConfig, otp: string): Promise<void> {
+    if (this.state.status !== 'verifying') return;
+    const { session } = this.state;
+    const { run, signal } = this.beginRequest();
+    const result = await validateOtp({ ...session.identity, sessionId: session.sessionId, otp }, this.callOptions(config, signal));
+    if (!this.isCurrent(run)) return;
+    if (!result.ok) return this.fail(result.error);
+    clearCooldown(session.identity);
+    this.stopWebOtp();
+    this.stopTick();
+    this.apply({ type: 'verified', result: result.value });
+    const { token, key, user } = result.value;
+    this.emit(mfaEvent('mfa-verified', { token, key, user, sessionId: session.sessionId, deviceId: session.deviceId }));
+  }
+
+  private fail(apiError: ApiError): void {
+    if (apiError.kind === 'aborted') return; // only we abort, and only when the result no longer matters
+    const now = clock.now();
+    const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+    const error = fromApiError(apiError, this.host.flowStrings(), offline, now);
+    this.apply({ type: 'failed', error, fallbackResendAt: now + RATE_LIMIT_FALLBACK_MS });
+    const state = this.state;
+    const session = sessionOf(state);
+    const resendAt = resendAtOf(state);
+    if (error.kind === 'rate-limited' && session && resendAt) saveCooldown(session.identity, resendAt);
+    if (state.status === 'error' && !canVerify(state)) this.stopWebOtp();
+    this.scheduleTick();
+  }
+
+  // ---- plumbing --------------------------------------------------------------------------
+
+  private apply(event: FlowEvent): void {
+    const previous = this.state;
+    const next = transition(previous, event);
+    if (next === previous) return;
+    this.state = next;
+    this.host.flowStateChanged();
+    this.host.requestUpdate();
+    if (next.status !== previous.status) {
+      this.emit(mfaEvent('mfa-state-change', { state: next.status, previousState: previous.status }));
+    }
+    const error = errorOf(next);
+    if (error && error !== errorOf(previous)) this.emit(mfaEvent('mfa-error', toDetail(error)));
+  }
+
+  private emit(event: Event): void {
+    // The contract: no mfa-* event once the element has left the document.
+    if (this.connected) this.host.dispatchEvent(event);
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    // Never rejects: a bug inside a step must not become an unhandled rejection on the page.
+    const settled = work.catch(() => undefined).finally(() => {
+      if (this.inFlight === settled) this.inFlight = null;
+    });
+    this.inFlight = settled;
+    return settled;
+  }
+
+  private beginRequest(): { run: number; signal: AbortSignal } {
+    this.requestAbort?.abort();
+    this.requestAbort = new AbortController();
+    return { run: ++this.run, signal: this.requestAbort.signal };
+  }
+
+  private isCurrent(run: number): boolean {
+    return this.connected && run === this.run;
+  }
+
+  private cancelRequests(): void {
+    this.run++;
+    this.requestAbort?.abort();
+    this.requestAbort = null;
+    this.inFlight = null;
+    this.stopWebOtp();
+  }
+
+  private callOptions(config: FlowConfig, signal: AbortSignal): CallOptions {
+    const options: CallOptions = {
+      baseUrl: config.baseUrl,
+      headers: this.host.flowHeaders(),
+      signal,
+      timeoutMs: config.timeoutMs,
+    };
+    const fetchImpl = this.host.flowFetch();
+    if (fetchImpl) options.fetch = fetchImpl;
+    return options;
+  }
+
+  private async deviceId(): Promise<string> {
+    const id = await getDeviceId();
+    this.generatedDeviceId = id;
+    return id;
+  }
+
+  /** Re-renders at each whole-second boundary of the resend deadline, then stops. */
+  private scheduleTick(): void {
+    this.stopTick();
+    const resendAt = resendAtOf(this.state);
+    if (!this.connected || resendAt === null) return;
+    const left = resendAt - clock.now();
+    if (left <= 0) return;
+    this.tickTimer = clock.setTimeout(() => {
+      this.tickTimer = null;
+      this.host.requestUpdate();
+      this.scheduleTick();
+    }, left % 1000 || 1000);
+  }
+
+  private stopTick(): void {
+    if (this.tickTimer !== null) clock.clearTimeout(this.tickTimer);
+    this.tickTimer = null;
+  }
+
+  /** WebOTP: let the browser offer the code from the SMS; aborted when the flow moves on. */
+  private listenForSmsCode(): void {
+    if (typeof window === 'undefined' || !('OTPCredential' in window) || !navigator.credentials) return;
+    this.stopWebOtp();
+    const abort = new AbortController();
+    this.webOtpAbort = abort;
+    const request = { otp: { transport: ['sms'] }, signal: abort.signal } as CredentialRequestOptions;
+    navigator.credentials
+      .get(request)
+      .then((credential) => {
+        const code = (credential as (Credential & { code?: string }) | null)?.code;
+        if (code && !abort.signal.aborted && this.connected) this.host.receiveOtp(code);
+      })
+      .catch(() => undefined); // dismissed, aborted or unsupported: the customer types the code
+  }
+
+  private stopWebOtp(): void {
+    this.webOtpAbort?.abort();
+    this.webOtpAbort = null;
+  }
+}
+
+export function isCode(otp: unknown, length: number): otp is string {
+  return typeof otp === 'string' && otp.length === length && /^\d+$/.test(otp);
+}
+
+export { canResend, canVerify };
