@@ -86,9 +86,15 @@ export function validateOtp(req: ValidateRequest, opts: CallOptions): Promise<Ap
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   if (typeof value !== 'string' || !value.trim()) return undefined;
   const text = value.trim();
-  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
-  return Number.isFinite(ms) ? Math.max(0, ms) : undefined;
+  if (/^\d+$/.test(text)) return finiteMs(Number(text) * 1000);
+  // The three HTTP date forms all start with a day name and carry hh:mm:ss. Checked first because
+  // Date.parse alone accepts far more (in Chromium '-5' is the year 5 BC).
+  if (!HTTP_DATE.test(text)) return undefined;
+  return finiteMs(Math.max(0, Date.parse(text) - now));
 }
+
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? .*\b\d{2}:\d{2}:\d{2}\b/;
+const finiteMs = (ms: number) => (Number.isFinite(ms) ? ms : undefined);
 
 function buildHeaders(extra: CallOptions['headers']): Headers {
   const headers = new Headers();
@@ -181,8 +187,8 @@ async function post<T>(opts: CallOptions, call: Call<T>): Promise<ApiResult<T>> 
     const { body, secrets: hidden } = call.request();
     secrets = hidden;
     callerSignal = opts?.signal;
+    if (callerSignal?.aborted) return fail(call.step, 'aborted');
     callerSignal?.addEventListener('abort', forward, { once: true });
-    if (callerSignal?.aborted) controller.abort();
     timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
