@@ -1,0 +1,108 @@
+// @ts-check
+// Load check of the emulator: `node sandbox/load.js [--flows 200] [--concurrency 200]`.
+// Starts the standalone server in-process on 127.0.0.1 (random port, loopback only), runs complete MFA
+// flows with one identifier each (so the rate limit never applies), then moves the clock past every
+// expiry and sweeps, to show memory returns to ~0. Exits non-zero on any error or a hard timeout.
+import { parseArgs } from 'node:util';
+import { startServer } from './server.js';
+
+const HARD_TIMEOUT_MS = 60_000;
+const { values } = parseArgs({ options: { flows: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '200' } } });
+const flows = Number(values.flows);
+const concurrency = Number(values.concurrency);
+if (!Number.isInteger(flows) || flows < 1 || !Number.isInteger(concurrency) || concurrency < 1) {
+  console.error('usage: node sandbox/load.js [--flows N] [--concurrency C] (positive integers)');
+  process.exit(2);
+}
+
+const server = await startServer({ port: 0, host: '127.0.0.1', log: false });
+// Bounded whatever happens: a stuck flow must not keep the script (or CI) waiting.
+const hardStop = setTimeout(() => {
+  console.error(`hard timeout of ${HARD_TIMEOUT_MS / 1000} s reached: ${durations.length} flows done, ${errors.length} errors`);
+  process.exit(1);
+}, HARD_TIMEOUT_MS);
+hardStop.unref();
+
+const peak = { rss: 0, heapUsed: 0 };
+const sampleMemory = () => {
+  const { rss, heapUsed } = process.memoryUsage();
+  peak.rss = Math.max(peak.rss, rss);
+  peak.heapUsed = Math.max(peak.heapUsed, heapUsed);
+};
+const sampler = setInterval(sampleMemory, 50);
+
+/** @param {string} path @param {unknown} [body] */
+async function call(path, body) {
+  const res = await fetch(server.url + path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok || json?.status?.success === false) throw new Error(`${path}: HTTP ${res.status} ${JSON.stringify(json?.status)}`);
+  return json;
+}
+
+/** One complete flow, first factor to validated login; returns its duration in ms. @param {number} i */
+async function flow(i) {
+  const started = performance.now();
+  const identity = { identifierType: 'MOBILE', identifierValue: `91${String(7_000_000_000 + i)}`, deviceId: `load-${i}`, brand: 'LoadBrand' };
+  const { authorizedToken } = await call('/__emulator/first-factor', { identifierValue: identity.identifierValue });
+  const opened = await call('/auth/v1/mfa/token/generate', { ...identity, authorizedToken });
+  const sessionId = opened.user.sessionId;
+  await call('/auth/v1/mfa/otp/generate', { ...identity, sessionId });
+  const { messages } = await call(`/__emulator/outbox?identifierValue=${identity.identifierValue}`);
+  if (messages.length !== 1) throw new Error(`flow ${i}: ${messages.length} messages in the outbox, expected 1`);
+  const validated = await call('/auth/v1/mfa/otp/validate', { ...identity, sessionId, otp: messages[0].code });
+  if (validated.user?.role !== 'USER') throw new Error(`flow ${i}: unexpected success body`);
+  return performance.now() - started;
+}
+
+/** @type {number[]} */
+const durations = [];
+/** @type {string[]} */
+const errors = [];
+let next = 0;
+const started = performance.now();
+// C workers take flow numbers from a shared counter until all N are done.
+await Promise.all(
+  Array.from({ length: Math.min(concurrency, flows) }, async () => {
+    while (next < flows) {
+      const i = next++;
+      try {
+        durations.push(await flow(i));
+      } catch (err) {
+        errors.push(err instanceof Error ? err.message : String(err));
+      }
+    }
+  }),
+);
+const elapsedMs = performance.now() - started;
+clearInterval(sampler);
+sampleMemory();
+
+/** @param {number} q */
+const percentile = (q) => {
+  const sorted = [...durations].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
+};
+const mb = (/** @type {number} */ bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+const before = server.emulator.stats();
+// Past every expiry: sessions (15 min), first-factor tokens (60 min), windows (10 min), outbox (1 h).
+server.emulator.namespace('default').advanceClock(61 * 60_000);
+const after = server.emulator.sweep();
+await server.close();
+
+console.log(`flows: ${durations.length}/${flows} ok, concurrency ${concurrency}, ${(elapsedMs / 1000).toFixed(2)} s`);
+console.log(`throughput: ${(durations.length / (elapsedMs / 1000)).toFixed(1)} flows/s`);
+console.log(`flow latency: p50 ${percentile(0.5).toFixed(1)} ms, p95 ${percentile(0.95).toFixed(1)} ms`);
+console.log(`errors: ${errors.length}`);
+for (const message of errors.slice(0, 5)) console.log(`  ${message}`);
+console.log(`peak memory: rss ${mb(peak.rss)}, heap used ${mb(peak.heapUsed)}`);
+console.log(`emulator stats before sweep: ${JSON.stringify(before)}`);
+console.log(`emulator stats after clock +61 min and sweep(): ${JSON.stringify(after)}`);
+
+const leftover = after.sessions + after.outbox + after.firstFactorTokens + after.rateWindows;
+if (leftover > 0) console.error('sweep left state behind');
+process.exit(errors.length > 0 || leftover > 0 ? 1 : 0);
