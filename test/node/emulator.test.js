@@ -70,7 +70,7 @@ function sandbox() {
     return /** @type {string} */ (res.json.user.sessionId);
   };
 
-  /** Sends a code for the session and returns it, read from the outbox. */
+  /** Sends a code for the session and returns it, read from the outbox. @param {string} sessionId */
   const send = async (sessionId, who = identity) => {
     const res = await api('otp/generate', { ...who, sessionId });
     assert.deepEqual(res.json, { status: { success: true, code: 200, message: 'SUCCESS' } }, res.text);
@@ -121,6 +121,7 @@ describe('field validation', () => {
 
   test('each missing, empty or non-string field is 1519', async () => {
     const s = sandbox();
+    /** @type {Record<string, string>} */
     const full = { ...s.identity, authorizedToken: await s.firstFactor() };
     for (const field of Object.keys(full)) {
       const { [field]: _dropped, ...missing } = full;
