@@ -29,7 +29,7 @@ import { authKey, jwtLike, otpCode, sessionId } from './tokens.js';
  * @property {string} sessionId
  * @property {string} deviceId
  * @property {string} code
- * @property {string} sentAt ISO time on the namespace's clock
+ * @property {number} sentAt epoch ms on the namespace's clock
  */
 /**
  * @typedef {object} Session
@@ -150,7 +150,7 @@ export class Namespace {
     /** @type {Map<string, Session>} */ this.sessions = new Map();
     /** @type {Map<string, { start: number, count: number }>} keyed by brand + NUL + identifierValue */
     this.rateWindows = new Map();
-    /** @type {(OutboxMessage & { sentAtMs: number })[]} oldest first */
+    /** @type {OutboxMessage[]} oldest first */
     this.outbox = [];
   }
 
@@ -169,13 +169,13 @@ export class Namespace {
     this.outbox = [];
   }
 
-  /** @param {unknown} advanceMs @returns {{ now: string }} */
+  /** @param {unknown} advanceMs @returns {{ now: number }} epoch ms on this namespace's clock */
   advanceClock(advanceMs) {
     if (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs) || advanceMs < 0) {
       throw refuse(1519, 'advanceMs must be a non-negative number');
     }
     this.clockOffsetMs += advanceMs;
-    return { now: new Date(this.now()).toISOString() };
+    return { now: this.now() };
   }
 
   /** @param {unknown} patch @returns {Config} the whole config after the change */
@@ -187,7 +187,7 @@ export class Namespace {
   /**
    * Mints an `authorizedToken` as if the customer had passed the first factor.
    * @param {unknown} [body] `{ identifierType?, identifierValue?, brand? }`
-   * @returns {{ authorizedToken: string, expiresAt: string }}
+   * @returns {{ authorizedToken: string, expiresAt: number }} expiresAt in epoch ms, emulator clock
    */
   mintFirstFactor(body = {}) {
     if (!isObject(body)) throw refuse(1519, 'body must be a JSON object');
@@ -205,14 +205,12 @@ export class Namespace {
     const authorizedToken = jwtLike({ sub: bound.identifierValue ?? 'first-factor', sid: randomUUID(), nowMs: now, ttlMs, role: 'FIRST_FACTOR' });
     this.firstFactors.set(authorizedToken, { ...bound, expiresAt: now + ttlMs });
     trimMap(this.firstFactors, MAX_FIRST_FACTOR);
-    return { authorizedToken, expiresAt: new Date(now + ttlMs).toISOString() };
+    return { authorizedToken, expiresAt: now + ttlMs };
   }
 
   /** @param {string} [identifierValue] @returns {OutboxMessage[]} oldest first */
   listOutbox(identifierValue) {
-    return this.outbox
-      .filter((m) => identifierValue === undefined || m.identifierValue === identifierValue)
-      .map(({ sentAtMs: _omit, ...message }) => message);
+    return this.outbox.filter((m) => identifierValue === undefined || m.identifierValue === identifierValue).map((m) => ({ ...m }));
   }
 
   /** `POST /auth/v1/mfa/token/generate` @param {unknown} body @returns {Reply} */
@@ -259,8 +257,7 @@ export class Namespace {
       sessionId: session.id,
       deviceId: f.deviceId,
       code,
-      sentAt: new Date(now).toISOString(),
-      sentAtMs: now,
+      sentAt: now,
     });
     if (this.outbox.length > MAX_OUTBOX) this.outbox.splice(0, this.outbox.length - MAX_OUTBOX);
     return success();
@@ -323,7 +320,7 @@ export class Namespace {
     for (const [id, session] of this.sessions) if (now >= session.expiresAt) this.sessions.delete(id);
     const windowMs = this.config.otpTimeOut === null ? 0 : this.config.otpTimeOut * MINUTE;
     for (const [key, window] of this.rateWindows) if (now >= window.start + windowMs) this.rateWindows.delete(key);
-    this.outbox = this.outbox.filter((m) => now - m.sentAtMs < OUTBOX_RETENTION_MS);
+    this.outbox = this.outbox.filter((m) => now - m.sentAt < OUTBOX_RETENTION_MS);
   }
 
   stats() {

@@ -193,8 +193,9 @@ describe('first factor and token/generate', () => {
     const s = sandbox();
     await s.control('POST', 'config', { firstFactorTtlMinutes: 1 });
     const minted = await s.control('POST', 'first-factor', {});
-    const now = Date.parse((await s.advance(0)).json.now);
-    assert.ok(Math.abs(Date.parse(minted.json.expiresAt) - (now + MINUTE)) < 5000, 'expiresAt one minute ahead');
+    const now = (await s.advance(0)).json.now;
+    assert.equal(typeof now, 'number');
+    assert.ok(Math.abs(minted.json.expiresAt - (now + MINUTE)) < 5000, 'expiresAt (epoch ms) one minute ahead');
     await s.advance(MINUTE);
     assertFailure(await s.api('token/generate', { ...s.identity, authorizedToken: minted.json.authorizedToken }), 200, 1529);
   });
@@ -388,7 +389,8 @@ describe('outbox', () => {
     const [first] = all;
     assert.deepEqual(Object.keys(first).sort(), ['brand', 'channel', 'code', 'deviceId', 'id', 'identifierType', 'identifierValue', 'sentAt', 'sessionId'].sort());
     assert.deepEqual({ ...first, id: 'x', sentAt: 'x' }, { id: 'x', channel: 'sms', ...s.identity, sessionId: mobile, code: c1, sentAt: 'x' });
-    assert.ok(!Number.isNaN(Date.parse(first.sentAt)));
+    assert.equal(typeof first.sentAt, 'number');
+    assert.ok(Math.abs(first.sentAt - Date.now()) < 5000, 'sentAt is epoch ms on the clock');
     assert.equal(all[2].channel, 'email');
     assert.equal(all[2].deviceId, 'device-9');
     const filtered = (await s.control('GET', 'outbox?identifierValue=ana%40example.com')).json.messages;
@@ -569,7 +571,7 @@ describe('control endpoints', () => {
     assertFailure(await b.api('token/generate', { ...a.identity, authorizedToken: await a.firstFactor() }), 200, 1525);
     assert.deepEqual((await b.control('GET', 'outbox')).json, { messages: [] });
     assert.equal((await b.control('GET', 'config')).json.otpLength, 6);
-    const bNow = Date.parse((await b.advance(0)).json.now);
+    const bNow = (await b.advance(0)).json.now;
     assert.ok(Math.abs(bNow - Date.now()) < 5000, 'b has its own clock');
     assert.equal((await b.control('GET', 'stats')).json.sessions, 0);
   });
@@ -590,6 +592,14 @@ describe('control endpoints', () => {
     assertFailure(await s.control('POST', 'clock', { advanceMs: -1 }), 400, 1519);
   });
 
+  test('POST clock moves this namespace\'s clock and returns its now (epoch ms)', async () => {
+    const s = sandbox();
+    const t0 = (await s.advance(0)).json.now;
+    const t1 = (await s.advance(5 * MINUTE)).json.now;
+    assert.ok(t1 - t0 >= 5 * MINUTE && t1 - t0 < 5 * MINUTE + 5000, `${t1 - t0}`);
+    assertFailure(await s.control('POST', 'clock', {}), 400, 1519);
+  });
+
   test('reset returns the namespace to defaults: state, faults, config and clock', async () => {
     const s = sandbox();
     const token = await s.firstFactor();
@@ -601,7 +611,7 @@ describe('control endpoints', () => {
     assert.deepEqual((await s.control('POST', 'reset')).json, { ok: true });
     assert.deepEqual((await s.control('GET', 'stats')).json, { sessions: 0, outbox: 0, firstFactorTokens: 0, rateWindows: 0, namespaces: (await s.control('GET', 'stats')).json.namespaces });
     assert.equal((await s.control('GET', 'config')).json.otpLength, 6);
-    assert.ok(Math.abs(Date.parse((await s.advance(0)).json.now) - Date.now()) < 5000);
+    assert.ok(Math.abs((await s.advance(0)).json.now - Date.now()) < 5000);
     assertFailure(await s.api('token/generate', { ...s.identity, authorizedToken: token }), 200, 1525);
   });
 
