@@ -86,7 +86,7 @@ async function withinBudget(work: Fingerprint): Promise<string | undefined> {
 async function fingerprintWithoutIframeHtml(): Promise<string> {
   const fp = await import('@fingerprintjs/fingerprintjs');
   await fp.prepareForSources();
-  const getComponents = fp.loadSources(fp.sources, { cache: {}, debug: false }, ['fontPreferences']);
+  const getComponents = fp.loadSources(fp.sources, { cache: {}, debug: false }, []);
   return fp.hashComponents(await getComponents());
 }
 

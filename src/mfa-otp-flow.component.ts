@@ -256,22 +256,31 @@ export class MfaOtpFlow extends LitElement {
   }
 
   private previousStatus: FlowStatus = 'idle';
+  private focusPending = false;
 
-  protected override updated(): void {
+  protected override willUpdate(): void {
+    // Starting here (not in updated()) keeps the state change inside this update cycle.
+    this.flow.maybeAutoStart();
     const status = this.flow.state.status;
     const error = errorOf(this.flow.state);
-    if (status !== this.previousStatus && status === 'code-sent') this.focusField();
-    // A wrong code: clear the field so the customer types the new attempt from scratch.
-    if (error && error !== this.lastError && error.kind === 'invalid-code') {
-      this.code = '';
-      this.focusField();
-    }
+    if (status !== this.previousStatus && status === 'code-sent') this.focusPending = true;
     if (error !== this.lastError) {
       this.lastError = error;
       if (error) this.errorSerial++;
+      // A wrong code: clear the field so the customer types the next attempt from scratch.
+      if (error?.kind === 'invalid-code') {
+        this.code = '';
+        this.focusPending = true;
+      }
     }
     this.previousStatus = status;
-    this.flow.maybeAutoStart();
+  }
+
+  protected override updated(): void {
+    if (this.focusPending) {
+      this.focusPending = false;
+      this.renderRoot.querySelector<HTMLInputElement>('[part="input"]')?.focus();
+    }
   }
 
   // ---- rendering -------------------------------------------------------------------------
@@ -455,11 +464,6 @@ export class MfaOtpFlow extends LitElement {
     }
   }
 
-  private focusField(): void {
-    void this.updateComplete.then(() => {
-      this.renderRoot.querySelector<HTMLInputElement>('[part="input"]')?.focus();
-    });
-  }
 }
 
 declare global {

@@ -22,9 +22,12 @@ export const ValidateRequestSchema = z.object({
   otp: z.string().check(z.regex(/^\d+$/)),
 });
 
-/** A status code as a number, or as a string of digits (seen from proxies that re-serialise). */
+/**
+ * A status code as a number, or as a string of digits (proxies that re-serialise may do that).
+ * Bounded to nine digits either way: anything longer is not a code.
+ */
 export const StatusCodeSchema = z.union([
-  z.int().check(z.nonnegative()),
+  z.int().check(z.nonnegative(), z.lte(999_999_999)),
   z.pipe(z.string().check(z.regex(/^\s*\d{1,9}\s*$/)), z.transform(Number)),
 ]);
 

@@ -1,7 +1,6 @@
 // The flow's controller: owns every request, timer and abort signal, feeds results to the pure
 // machine (machine.ts) and tells the page through events. It renders nothing.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { generateOtp, generateToken, validateOtp } from '../api/client.js';
 import type { ApiError, CallOptions } from '../api/types.js';
 import { checkInputs, type FlowConfig, type RawInputs } from '../config.js';
 import { getDeviceId } from '../device-id.js';
@@ -22,6 +21,12 @@ import {
   type FlowEvent,
   type FlowState,
 } from './machine.js';
+
+// The API client and its zod schemas are most of the bytes; they load in their own chunk when the
+// element connects, in parallel with fingerprinting, so the first chunk stays small.
+type ApiClient = typeof import('../api/client.js');
+let apiClient: Promise<ApiClient> | null = null;
+const loadApi = (): Promise<ApiClient> => (apiClient ??= import('../api/client.js'));
 
 /** Without a Retry-After header we cannot know the vendor's window; a minute is a modest guess. */
 export const RATE_LIMIT_FALLBACK_MS = 60_000;
@@ -67,6 +72,7 @@ export class FlowController implements ReactiveController {
     this.connected = true;
     // Start fingerprinting now, while the page is still fetching the first-factor token.
     if (!this.host.deviceIdOverride()) void this.deviceId();
+    void loadApi();
     this.scheduleTick();
     this.maybeAutoStart();
   }
@@ -144,7 +150,7 @@ export class FlowController implements ReactiveController {
 
   private async open(config: FlowConfig): Promise<void> {
     const { run, signal } = this.beginRequest();
-    const deviceId = this.host.deviceIdOverride() || (await this.deviceId());
+    const [deviceId, api] = await Promise.all([this.host.deviceIdOverride() || this.deviceId(), loadApi()]);
     if (!this.isCurrent(run)) return;
     const identity = {
       identifierType: config.identifierType,
@@ -152,7 +158,7 @@ export class FlowController implements ReactiveController {
       deviceId,
       brand: config.brand,
     };
-    const result = await generateToken({ ...identity, authorizedToken: config.authorizedToken }, this.callOptions(config, signal));
+    const result = await api.generateToken({ ...identity, authorizedToken: config.authorizedToken }, this.callOptions(config, signal));
     if (!this.isCurrent(run)) return;
     if (!result.ok) return this.fail(result.error);
     const session = { sessionId: result.value.user.sessionId, deviceId, identity };
@@ -165,7 +171,7 @@ export class FlowController implements ReactiveController {
     if (this.state.status !== 'sending') return;
     const { session } = this.state;
     const { run, signal } = this.beginRequest();
-    const result = await generateOtp({ ...session.identity, sessionId: session.sessionId }, this.callOptions(config, signal));
+    const result = await (await loadApi()).generateOtp({ ...session.identity, sessionId: session.sessionId }, this.callOptions(config, signal));
     if (!this.isCurrent(run)) return;
     if (!result.ok) return this.fail(result.error);
     const resendAt = clock.now() + config.resendAfterMs;
@@ -188,7 +194,7 @@ export class FlowController implements ReactiveController {
     if (this.state.status !== 'verifying') return;
     const { session } = this.state;
     const { run, signal } = this.beginRequest();
-    const result = await validateOtp({ ...session.identity, sessionId: session.sessionId, otp }, this.callOptions(config, signal));
+    const result = await (await loadApi()).validateOtp({ ...session.identity, sessionId: session.sessionId, otp }, this.callOptions(config, signal));
     if (!this.isCurrent(run)) return;
     if (!result.ok) return this.fail(result.error);
     clearCooldown(session.identity);

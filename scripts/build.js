@@ -1,0 +1,44 @@
+// npm run build:
+//  1. dist/mfa-otp-flow.js: self-contained ES module for a plain <script type="module"> (lit and zod
+//     inside; FingerprintJS in a sibling chunk loaded by relative path only when no device ID is stored);
+//  2. dist/index.js + dist/define.js: the package entries for bundlers, dependencies left external;
+//  3. dist/types/*.d.ts; 4. custom-elements.json from the class JSDoc.
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { build } from 'vite';
+
+const quiet = { logLevel: 'warn', configFile: false, publicDir: false };
+const EXTERNAL = [/^lit($|\/)/, /^@lit\//, /^zod($|\/)/, /^@fingerprintjs\//];
+
+rmSync('dist', { recursive: true, force: true });
+
+await build({
+  ...quiet,
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    lib: { entry: 'src/define.ts', formats: ['es'], fileName: () => 'mfa-otp-flow.js' },
+    rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
+  },
+});
+
+await build({
+  ...quiet,
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: false,
+    sourcemap: true,
+    lib: { entry: { index: 'src/index.ts', define: 'src/define.ts' }, formats: ['es'], fileName: (_f, name) => `${name}.js` },
+    rollupOptions: { external: EXTERNAL, output: { chunkFileNames: 'lib/[name]-[hash].js' } },
+  },
+});
+
+const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
+execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+execFileSync(bin('cem'), ['analyze', '--litelement', '--globs', 'src/mfa-otp-flow.component.ts', '--outdir', '.'], { stdio: 'inherit' });
+console.log('built dist/ and custom-elements.json');

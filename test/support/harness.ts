@@ -1,0 +1,123 @@
+// Drives <mfa-otp-flow> the way a customer does: reads what is on screen through its parts,
+// types with the real keyboard, pastes, presses Enter. Tests never reach into private fields.
+import { fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import '../../src/define.js';
+import type { MfaOtpFlow } from '../../src/mfa-otp-flow.component.js';
+import type { FlowStatus, MfaEventMap } from '../../src/events.js';
+import { newSandbox, type Sandbox } from './emulator-client.js';
+
+export const MOBILE = '18795774754';
+
+// Every test is a fresh tab as far as the remembered resend cooldown goes (it lives in
+// sessionStorage, keyed by identity, and most tests use the same identity).
+beforeEach(() => sessionStorage.clear());
+
+export class FlowHarness {
+  /** Every mfa-* event the element fired, in order. */
+  readonly events: Event[] = [];
+
+  constructor(readonly el: MfaOtpFlow) {
+    for (const name of ['mfa-state-change', 'mfa-otp-sent', 'mfa-verified', 'mfa-error']) {
+      el.addEventListener(name, (e) => this.events.push(e));
+    }
+  }
+
+  part<T extends HTMLElement = HTMLElement>(name: string): T | null {
+    return this.el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+  }
+  get input(): HTMLInputElement | null {
+    return this.part<HTMLInputElement>('input');
+  }
+  text(name: string): string {
+    return this.part(name)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+  }
+  get errorText(): string {
+    return this.text('error');
+  }
+  get statusText(): string {
+    return this.text('status');
+  }
+  /** Seconds shown in the countdown, or null when there is none. */
+  get countdown(): number | null {
+    const text = this.part('countdown')?.textContent;
+    return text ? Number(text.trim()) : null;
+  }
+  eventsNamed<K extends keyof MfaEventMap>(name: K): MfaEventMap[K][] {
+    return this.events.filter((e) => e.type === name) as MfaEventMap[K][];
+  }
+
+  /** Types with the real keyboard into the code field. */
+  async type(text: string): Promise<void> {
+    this.input!.focus();
+    await sendKeys({ type: text });
+  }
+  async press(key: string): Promise<void> {
+    await sendKeys({ press: key });
+  }
+  async paste(text: string): Promise<void> {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    this.input!.focus();
+    this.input!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true }));
+    await this.el.updateComplete;
+  }
+  async click(name: string): Promise<void> {
+    const button = this.part<HTMLButtonElement>(name);
+    if (!button) throw new Error(`no [part=${name}] in state ${this.el.state}`);
+    button.click();
+    await this.el.updateComplete;
+  }
+  async untilState(state: FlowStatus, timeout = 5000): Promise<void> {
+    await waitUntil(() => this.el.state === state, `state never became ${state} (is ${this.el.state})`, { timeout });
+    await this.el.updateComplete;
+  }
+  next<K extends keyof MfaEventMap>(name: K): Promise<MfaEventMap[K]> {
+    return oneEvent(this.el, name) as Promise<MfaEventMap[K]>;
+  }
+}
+
+export interface FlowOptions {
+  identifierValue?: string;
+  identifierType?: string;
+  mode?: 'verify' | 'send';
+  otpLength?: number;
+  resendAfter?: number;
+  timeout?: number;
+  manual?: boolean;
+  sandbox?: Sandbox;
+  /** Set the first-factor token (default true). */
+  token?: boolean;
+}
+
+/** A connected element pointed at a fresh emulator namespace, with a first-factor token minted. */
+export async function mountFlow(options: FlowOptions = {}): Promise<{ el: MfaOtpFlow; h: FlowHarness; sandbox: Sandbox; token: string }> {
+  const sandbox = options.sandbox ?? (await newSandbox());
+  const identifierValue = options.identifierValue ?? MOBILE;
+  const token = await sandbox.mintToken();
+  const el = await fixture<MfaOtpFlow>(html`<mfa-otp-flow
+    base-url=${sandbox.baseUrl}
+    brand="Bukl"
+    identifier-type=${options.identifierType ?? 'MOBILE'}
+    identifier-value=${identifierValue}
+    mode=${options.mode ?? 'verify'}
+    otp-length=${String(options.otpLength ?? 6)}
+    resend-after=${String(options.resendAfter ?? 30)}
+    timeout=${String(options.timeout ?? 15000)}
+    ?manual=${options.manual ?? false}
+  ></mfa-otp-flow>`);
+  const h = new FlowHarness(el);
+  if (options.token !== false) el.authorizedToken = token;
+  return { el, h, sandbox, token };
+}
+
+/** Mounts and waits until the first code is sent. */
+export async function mountWithCode(options: FlowOptions = {}) {
+  const mounted = await mountFlow(options);
+  await mounted.h.untilState('code-sent');
+  return mounted;
+}
+
+export async function setOffline(offline: boolean): Promise<void> {
+  await executeServerCommand('set-offline', { offline });
+}
