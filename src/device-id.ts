@@ -86,7 +86,7 @@ async function withinBudget(work: Fingerprint): Promise<string | undefined> {
 async function fingerprintWithoutIframeHtml(): Promise<string> {
   const fp = await import('@fingerprintjs/fingerprintjs');
   await fp.prepareForSources();
-  const getComponents = fp.loadSources(fp.sources, { cache: {}, debug: false }, []);
+  const getComponents = fp.loadSources(fp.sources, { cache: {}, debug: false }, ['fontPreferences']);
   return fp.hashComponents(await getComponents());
 }
 
