@@ -1,0 +1,157 @@
+// The device ID: stable across calls and visits, FingerprintJS only when nothing is stored, and an ID
+// whatever breaks. Order matters for the first test: it needs a page that never loaded FingerprintJS.
+import { expect } from '@open-wc/testing';
+import {
+  DEVICE_ID_STORAGE_KEY,
+  getDeviceId,
+  prefetchDeviceId,
+  resetDeviceIdCacheForTests,
+} from '../../src/device-id.js';
+
+const VISITOR_ID = /^[0-9a-f]{32}$/;
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+const fingerprintLoaded = () =>
+  performance.getEntriesByType('resource').some((entry) => entry.name.includes('@fingerprintjs'));
+
+/** A page reload as far as this module is concerned: memory gone, storage kept. */
+const reload = resetDeviceIdCacheForTests;
+
+describe('device ID', () => {
+  // Other test files share this origin's storage: put back whatever was there.
+  let saved: string | null;
+  before(() => {
+    saved = localStorage.getItem(DEVICE_ID_STORAGE_KEY);
+  });
+  afterEach(() => {
+    reload();
+    if (saved === null) localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
+    else localStorage.setItem(DEVICE_ID_STORAGE_KEY, saved);
+  });
+
+  it('returns the stored ID without loading FingerprintJS', async () => {
+    localStorage.setItem(DEVICE_ID_STORAGE_KEY, 'stored-0123456789abcdef');
+    reload();
+    expect(await getDeviceId()).to.equal('stored-0123456789abcdef');
+    expect(fingerprintLoaded()).to.equal(false);
+  });
+
+  it('fingerprints when nothing is stored, without writing iframe.srcdoc, and stores the result', async () => {
+    const srcdoc = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'srcdoc')!;
+    let srcdocWrites = 0;
+    Object.defineProperty(HTMLIFrameElement.prototype, 'srcdoc', {
+      ...srcdoc,
+      set(value: string) {
+        srcdocWrites += 1;
+        srcdoc.set!.call(this, value);
+      },
+    });
+    try {
+      localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
+      reload();
+      const id = await getDeviceId();
+      expect(id).to.match(VISITOR_ID);
+      expect(localStorage.getItem(DEVICE_ID_STORAGE_KEY)).to.equal(id);
+      expect(fingerprintLoaded()).to.equal(true);
+      expect(srcdocWrites).to.equal(0);
+
+      // The stock agent does write srcdoc (its fontPreferences source): the spy would have seen it.
+      const fp = await import('@fingerprintjs/fingerprintjs');
+      await (await fp.load({ monitoring: false })).get();
+      expect(srcdocWrites).to.be.greaterThan(0);
+    } finally {
+      Object.defineProperty(HTMLIFrameElement.prototype, 'srcdoc', srcdoc);
+    }
+  });
+
+  it('keeps the same ID across calls and across a reload', async () => {
+    localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
+    reload();
+    const first = await getDeviceId();
+    expect(await getDeviceId()).to.equal(first);
+    reload();
+    expect(await getDeviceId()).to.equal(first);
+    // Even with storage wiped, the same browser fingerprints to the same ID.
+    localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
+    reload();
+    expect(await getDeviceId()).to.equal(first);
+  });
+
+  it('shares one computation between concurrent callers', async () => {
+    localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
+    let runs = 0;
+    reload({
+      fingerprint: async () => {
+        runs += 1;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return `fp-${runs}-0123456789abcdef`;
+      },
+    });
+    const prefetched = prefetchDeviceId();
+    const [a, b, c] = await Promise.all([getDeviceId(), getDeviceId(), prefetched]);
+    expect(runs).to.equal(1);
+    expect(getDeviceId()).to.equal(prefetched);
+    expect([a, b, c]).to.deep.equal(['fp-1-0123456789abcdef', 'fp-1-0123456789abcdef', 'fp-1-0123456789abcdef']);
+  });
+
+  it('ignores a stored value it could not have written', async () => {
+    localStorage.setItem(DEVICE_ID_STORAGE_KEY, '<img src=x onerror=alert(1)>');
+    reload({ fingerprint: async () => 'fresh-0123456789abcdef' });
+    expect(await getDeviceId()).to.equal('fresh-0123456789abcdef');
+    expect(localStorage.getItem(DEVICE_ID_STORAGE_KEY)).to.equal('fresh-0123456789abcdef');
+  });
+
+  describe('when something fails', () => {
+    const { getItem, setItem } = Storage.prototype;
+    afterEach(() => {
+      Storage.prototype.getItem = getItem;
+      Storage.prototype.setItem = setItem;
+    });
+    const breakStorage = () => {
+      Storage.prototype.getItem = () => {
+        throw new DOMException('denied', 'SecurityError');
+      };
+      Storage.prototype.setItem = () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      };
+    };
+
+    it('storage that throws still yields the fingerprint, and the same one each visit', async () => {
+      breakStorage();
+      reload();
+      const first = await getDeviceId();
+      expect(first).to.match(VISITOR_ID);
+      reload();
+      expect(await getDeviceId()).to.equal(first);
+    });
+
+    it('a failing FingerprintJS yields a stored random UUID', async () => {
+      localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
+      reload({ fingerprint: () => Promise.reject(new Error('blocked by an extension')) });
+      const id = await getDeviceId();
+      expect(id).to.match(UUID_V4);
+      expect(localStorage.getItem(DEVICE_ID_STORAGE_KEY)).to.equal(id);
+      reload({ fingerprint: () => Promise.reject(new Error('still blocked')) });
+      expect(await getDeviceId()).to.equal(id);
+    });
+
+    it('a FingerprintJS that never finishes gives way to a UUID after the budget', async () => {
+      localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
+      reload({ fingerprint: () => new Promise<string>(() => {}), budgetMs: 100 });
+      expect(await getDeviceId()).to.match(UUID_V4);
+    });
+
+    it('both failing at once still resolves, to a fresh UUID each visit', async () => {
+      breakStorage();
+      reload({
+        fingerprint: () => {
+          throw new Error('synchronous failure');
+        },
+      });
+      const first = await getDeviceId();
+      expect(first).to.match(UUID_V4);
+      reload({ fingerprint: () => Promise.reject(new Error('no')) });
+      expect(await getDeviceId()).to.match(UUID_V4).and.not.to.equal(first);
+    });
+  });
+});
