@@ -23,12 +23,16 @@ export function connectMiddleware(emulator) {
  * Koa middleware. Whether the URL is the emulator's is decided before anything is touched: only then is
  * `ctx.respond = false` set, so koa leaves `ctx.res` (where the emulator writes) alone.
  * @param {Emulator} emulator
- * @returns {(ctx: { req: Req, res: Res, respond?: boolean }, next: () => Promise<unknown>) => Promise<unknown>}
+ * @returns {(ctx: { req: Req, res: Res, respond?: boolean, status?: number }, next: () => Promise<unknown>) => Promise<unknown>}
  */
 export function koaMiddleware(emulator) {
   return async (ctx, next) => {
     if (!emulator.matches(ctx.req.url)) return next();
     ctx.respond = false;
+    // Koa starts every response at 404, and @web/test-runner reports any request still 404 after the
+    // chain as a missing file. A hang or drop fault writes no status, so claim the request explicitly;
+    // the emulator's writeHead sets the real status when there is one.
+    ctx.status = 200;
     await emulator.handle(ctx.req, ctx.res);
   };
 }

@@ -750,16 +750,21 @@ describe('adapters', () => {
     /** @type {any[]} */
     const contexts = [];
     const { base, close } = await withAdapter((emulator, req, res, next) => {
-      const ctx = { req, res, respond: undefined };
+      const ctx = { req, res, respond: undefined, status: 404 };
       contexts.push(ctx);
       return koaMiddleware(emulator)(ctx, next);
     });
     try {
       assert.equal(await (await fetch(`${base}/index.html`)).text(), 'next');
-      assert.equal(contexts[0].respond, undefined);
+      assert.deepEqual([contexts[0].respond, contexts[0].status], [undefined, 404]);
       const res = await fetch(`${base}/sandbox/k/__emulator/config`);
       assert.equal((await res.json()).otpLength, 6);
       assert.equal(contexts[1].respond, false);
+      // A hung call writes no status: the context must not stay at koa's default 404.
+      await fetch(`${base}/sandbox/k/__emulator/faults`, { method: 'POST', body: JSON.stringify({ path: '*', type: 'hang' }) });
+      await assert.rejects(fetch(`${base}/sandbox/k/auth/v1/mfa/otp/generate`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(100) }));
+      assert.equal(contexts[3].respond, false);
+      assert.equal(contexts[3].status, 200);
     } finally {
       await close();
     }
