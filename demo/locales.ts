@@ -1,0 +1,84 @@
+// Translations handed to the widget's `strings` property. Typed as the full MfaStrings so a key
+// added to the element shows up here as a type error instead of a silent English fallback.
+// Keep the {placeholders} exactly: the element fills them.
+import { DEFAULT_STRINGS, type MfaStrings } from '../src/strings.js';
+
+export interface Locale {
+  lang: string;
+  dir: 'ltr' | 'rtl';
+  strings: MfaStrings;
+}
+
+const fr: MfaStrings = {
+  title: 'Confirmez votre identité',
+  label: 'Code de vérification',
+  hint: 'Saisissez le code à {length} chiffres envoyé au {destination}.',
+  submit: 'Valider',
+  resend: 'Renvoyer le code',
+  send: 'Envoyer le code',
+  sendNew: 'Envoyer un nouveau code',
+  retry: 'Réessayer',
+  resendIn: 'Nouveau code possible dans',
+  seconds: 's',
+  starting: 'Préparation de la vérification…',
+  sending: 'Envoi d’un code au {destination}…',
+  codeSent: 'Code envoyé au {destination}.',
+  codeSentEarlier: 'Un code a été envoyé au {destination} il y a un instant.',
+  verifying: 'Vérification…',
+  verified: 'Vérifié. Vous êtes connecté.',
+  offline: 'Vous êtes hors ligne. Reconnectez-vous pour continuer.',
+  incomplete: 'Saisissez les {length} chiffres du code.',
+  errorConfig: 'Cette étape de connexion est mal configurée : {detail}',
+  errorRateLimited: 'Trop de codes demandés. Patientez avant d’en demander un autre.',
+  errorSessionExpired: 'Votre session de vérification a expiré. Demandez un nouveau code.',
+  errorCodeExpired: 'Ce code n’est plus valable. Demandez-en un nouveau.',
+  errorInvalidCode: 'Ce code est incorrect. Vérifiez-le et réessayez.',
+  errorAttemptsExhausted: 'Trop de codes erronés. Veuillez vous reconnecter.',
+  errorReauth: 'Votre connexion a expiré. Veuillez vous reconnecter.',
+  errorIntegration: 'La vérification ne peut pas continuer à cause d’un problème sur ce site (erreur {code}).',
+  errorServer: 'Le service de vérification rencontre un problème. Réessayez.',
+  errorNetwork: 'Impossible de joindre le service de vérification. Vérifiez votre connexion et réessayez.',
+  errorTimeout: 'Le service de vérification a mis trop de temps à répondre. Réessayez.',
+  errorOffline: 'Vous êtes hors ligne. Reconnectez-vous, puis réessayez.',
+  errorInvalidResponse: 'Le service de vérification a envoyé une réponse inattendue. Réessayez.',
+};
+
+const ar: MfaStrings = {
+  title: 'تأكيد هويتك',
+  label: 'رمز التحقق',
+  hint: 'أدخل الرمز المكوّن من {length} أرقام الذي أرسلناه إلى {destination}.',
+  submit: 'تحقق',
+  resend: 'إعادة إرسال الرمز',
+  send: 'إرسال الرمز',
+  sendNew: 'إرسال رمز جديد',
+  retry: 'حاول مرة أخرى',
+  resendIn: 'يمكنك طلب رمز جديد بعد',
+  seconds: 'ث',
+  starting: 'جارٍ تحضير التحقق…',
+  sending: 'جارٍ إرسال رمز إلى {destination}…',
+  codeSent: 'تم إرسال الرمز إلى {destination}.',
+  codeSentEarlier: 'أُرسل رمز إلى {destination} قبل لحظات.',
+  verifying: 'جارٍ التحقق…',
+  verified: 'تم التحقق. لقد سجّلت الدخول.',
+  offline: 'أنت غير متصل. أعد الاتصال للمتابعة.',
+  incomplete: 'أدخل جميع أرقام الرمز الـ {length}.',
+  errorConfig: 'خطوة تسجيل الدخول هذه غير مُعدّة بشكل صحيح: {detail}',
+  errorRateLimited: 'طلبت رموزًا كثيرة. يُرجى الانتظار قبل طلب رمز آخر.',
+  errorSessionExpired: 'انتهت جلسة التحقق. أرسل رمزًا جديدًا للمتابعة.',
+  errorCodeExpired: 'هذا الرمز لم يعد صالحًا. اطلب رمزًا جديدًا.',
+  errorInvalidCode: 'الرمز غير صحيح. تحقّق منه وحاول مرة أخرى.',
+  errorAttemptsExhausted: 'عدد كبير من الرموز الخاطئة. يُرجى تسجيل الدخول من جديد.',
+  errorReauth: 'انتهت صلاحية تسجيل الدخول. يُرجى تسجيل الدخول من جديد.',
+  errorIntegration: 'لا يمكن متابعة التحقق بسبب مشكلة في هذا الموقع (الخطأ {code}).',
+  errorServer: 'تواجه خدمة التحقق مشكلة. يُرجى المحاولة مرة أخرى.',
+  errorNetwork: 'تعذّر الوصول إلى خدمة التحقق. تحقّق من اتصالك وحاول مرة أخرى.',
+  errorTimeout: 'استغرقت خدمة التحقق وقتًا طويلًا للرد. يُرجى المحاولة مرة أخرى.',
+  errorOffline: 'أنت غير متصل. أعد الاتصال ثم حاول مرة أخرى.',
+  errorInvalidResponse: 'أرسلت خدمة التحقق ردًا غير متوقع. يُرجى المحاولة مرة أخرى.',
+};
+
+export const LOCALES: Record<string, Locale> = {
+  en: { lang: 'en', dir: 'ltr', strings: DEFAULT_STRINGS },
+  fr: { lang: 'fr', dir: 'ltr', strings: fr },
+  ar: { lang: 'ar', dir: 'rtl', strings: ar },
+};
