@@ -1,6 +1,6 @@
 // The three Capillary MFA calls. No DOM: fetch, AbortController and Headers only.
 // Every function resolves to an ApiResult and never throws or rejects, whatever the input or answer.
-import { errorFromCode, errorFromHttpStatus, redact, transportError } from './errors.js';
+import { ERROR_CODES, errorFromCode, errorFromHttpStatus, redact, transportError } from './errors.js';
 import { AuthSuccessSchema, OtpSuccessSchema, StatusEnvelopeSchema } from './schemas.js';
 import type {
   ApiResult,
@@ -157,7 +157,10 @@ function classify<T>(
     const retryAfterMs = parseRetryAfter(retryAfter);
     const code = st && st.success !== true ? st.code : undefined;
     const message = st?.message === undefined ? undefined : redact(st.message, secrets);
-    if (code !== undefined && (code < 200 || code > 299)) {
+    // A proxy's own refusal often echoes its HTTP status as the body's code (502, 504…): that is
+    // an HTTP status, not one of the vendor's codes, and is classified (and retried) as one.
+    const echo = code === status && !(code in ERROR_CODES);
+    if (code !== undefined && !echo && (code < 200 || code > 299)) {
       return { ok: false, error: errorFromCode(call.step, code, status, message, retryAfterMs) };
     }
     if (!ok) return { ok: false, error: errorFromHttpStatus(call.step, status, retryAfterMs) };

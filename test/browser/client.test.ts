@@ -300,6 +300,13 @@ describe('Capillary client against the emulator', () => {
       expect(error).to.deep.include({ code: 500, kind: 'server', retryable: true, httpStatus: 500 });
     });
 
+    it('a proxy 504 whose body echoes 504 as its code is still a retryable server error', async () => {
+      await sb.fault({ path: 'otp/generate', type: 'code', code: 504, httpStatus: 504, message: 'Upstream timed out' });
+      const { sessionId } = await openSession();
+      const error = errorOf(await generateOtp({ ...ID, sessionId }, opts));
+      expect(error).to.deep.include({ code: 504, kind: 'server', retryable: true, httpStatus: 504 });
+    });
+
     it('HTTP 502 with an empty body is a retryable server error with code 502', async () => {
       await sb.fault({ path: 'otp/generate', type: 'http', status: 502, body: '' });
       const { sessionId } = await openSession();
