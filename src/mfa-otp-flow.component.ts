@@ -186,6 +186,8 @@ export class MfaOtpFlow extends LitElement {
       return Promise.resolve();
     }
     this.hint = '';
+    // Keep a code submitted from script in the field too, so "Try again" retries that code.
+    if (this.flow.accepts(value)) this.code = value;
     return this.flow.verify(value);
   }
 
@@ -263,7 +265,11 @@ export class MfaOtpFlow extends LitElement {
     this.flow.maybeAutoStart();
     const status = this.flow.state.status;
     const error = errorOf(this.flow.state);
-    if (status !== this.previousStatus && status === 'code-sent') this.focusPending = true;
+    if (status !== this.previousStatus && status === 'code-sent') {
+      this.focusPending = true;
+      // A new code makes whatever was typed for the previous one meaningless.
+      if (this.previousStatus === 'sending') this.code = '';
+    }
     if (error !== this.lastError) {
       this.lastError = error;
       if (error) this.errorSerial++;
@@ -295,7 +301,8 @@ export class MfaOtpFlow extends LitElement {
 
   private get destination(): string {
     const config = this.flow.flowConfig;
-    return config ? maskIdentifier(config.identifierType, config.identifierValue) : '';
+    // Isolated left-to-right, so "••••4754" does not turn into "4754••••" inside RTL text.
+    return config ? `\u2066${maskIdentifier(config.identifierType, config.identifierValue)}\u2069` : '';
   }
 
   protected override render(): TemplateResult {
@@ -320,9 +327,10 @@ export class MfaOtpFlow extends LitElement {
       case 'starting':
         return html`<span class="spinner" aria-hidden="true"></span>${s.starting}`;
       case 'sending':
+        if (this.secondsLeft > 0) return format(s.sendingSoon, { destination });
         return html`<span class="spinner" aria-hidden="true"></span>${format(s.sending, { destination })}`;
       case 'code-sent':
-        return format(state.sent === 0 ? s.codeSentEarlier : s.codeSent, { destination });
+        return format(s.codeSent, { destination });
       case 'verifying':
         return html`<span class="spinner" aria-hidden="true"></span>${s.verifying}`;
       case 'verified':
@@ -336,10 +344,10 @@ export class MfaOtpFlow extends LitElement {
     const length = this.expectedLength;
     const busy = this.flow.state.status === 'verifying';
     return html`
-      <p class="hint" id="hint">${format(s.hint, { length, destination: this.destination })}</p>
       <form @submit=${this.onSubmit} novalidate>
-        <div class="field">
-          <label part="label" for="code">${s.label}</label>
+        <label part="label" for="code">${s.label}</label>
+        <p class="hint" id="hint">${format(s.hint, { length })}</p>
+        <div class="entry">
           <input
             id="code"
             part="input"
@@ -358,8 +366,8 @@ export class MfaOtpFlow extends LitElement {
             @input=${this.onInput}
             @paste=${this.onPaste}
           />
+          <button part="submit" class="primary" type="submit" ?disabled=${this.offline || busy}>${s.submit}</button>
         </div>
-        <button part="submit" class="primary" type="submit" ?disabled=${this.offline || busy}>${s.submit}</button>
       </form>
     `;
   }
@@ -387,25 +395,27 @@ export class MfaOtpFlow extends LitElement {
     </button>`;
   }
 
+  /** Whole seconds left before a new code may be requested (0 when resend is open). */
+  private get secondsLeft(): number {
+    const resendAt = resendAtOf(this.flow.state);
+    return resendAt === null ? 0 : Math.max(0, Math.ceil((resendAt - clock.now()) / 1000));
+  }
+
   private renderResend(s: MfaStrings): TemplateResult | typeof nothing {
     const state = this.flow.state;
-    const usable = state.status === 'code-sent' || state.status === 'verifying' || (state.status === 'error' && recoveryFor(state) === 'resend') || (state.status === 'error' && state.sent > 0 && canVerify(state));
-    if (!usable) return nothing;
-    const resendAt = resendAtOf(state);
-    const left = resendAt === null ? 0 : Math.ceil((resendAt - clock.now()) / 1000);
-    const waiting = left > 0;
-    const label = state.status === 'error' && state.sent === 0 ? s.send : state.status === 'error' && state.error.kind === 'code-expired' ? s.sendNew : s.resend;
+    const left = this.secondsLeft;
+    const shown =
+      state.status === 'code-sent' ||
+      state.status === 'verifying' ||
+      (state.status === 'sending' && left > 0) ||
+      (state.status === 'error' && (recoveryFor(state) === 'resend' || canVerify(state)));
+    if (!shown) return nothing;
+    const label =
+      state.status === 'error' && state.sent === 0 ? s.send : state.status === 'error' && state.error.kind === 'code-expired' ? s.sendNew : s.resend;
+    const disabled = left > 0 || this.offline || !canResend(state, clock.now());
     return html`
-      <button
-        part="resend"
-        class="secondary"
-        type="button"
-        ?disabled=${waiting || this.offline || state.status === 'verifying' || !canResend(state, clock.now())}
-        @click=${this.onResend}
-      >
-        ${label}
-      </button>
-      ${waiting ? html`<span class="hint">${s.resendIn} <span part="countdown">${left}</span> ${s.seconds}</span>` : nothing}
+      <button part="resend" class="secondary" type="button" ?disabled=${disabled} @click=${this.onResend}>${label}</button>
+      ${left > 0 ? html`<span class="hint">${s.resendIn} <span part="countdown">${left}</span> ${s.seconds}</span>` : nothing}
     `;
   }
 
@@ -445,7 +455,6 @@ export class MfaOtpFlow extends LitElement {
   }
 
   private onResend(): void {
-    this.code = '';
     void this.resend();
   }
 

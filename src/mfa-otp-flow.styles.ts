@@ -64,25 +64,26 @@ export const styles = css`
     color: var(--_muted);
   }
   form {
-    display: flex;
-    flex-wrap: wrap;
-    gap: calc(var(--_space) / 2);
-    align-items: end;
     margin-block: calc(var(--_space) / 2);
   }
-  .field {
-    display: flex;
-    flex-direction: column;
-    gap: 4px;
-    flex: 1 1 10rem;
-    min-width: 0;
-  }
   label {
+    display: block;
     font-weight: 600;
     font-size: 0.9rem;
   }
+  form .hint {
+    margin: 2px 0 6px;
+    font-size: 0.9rem;
+  }
+  .entry {
+    display: flex;
+    flex-wrap: wrap;
+    gap: calc(var(--_space) / 2);
+    align-items: stretch;
+  }
   input {
-    width: 100%;
+    flex: 1 1 9rem;
+    min-width: 0;
     padding: 10px 12px;
     font: inherit;
     font-size: var(--_code-size);

@@ -5,7 +5,7 @@
 export const DEFAULT_STRINGS = {
   title: 'Verify it’s you',
   label: 'Verification code',
-  hint: 'Enter the {length}-digit code we sent to {destination}.',
+  hint: 'Enter the {length}-digit code.',
   submit: 'Verify',
   resend: 'Resend code',
   send: 'Send code',
@@ -16,7 +16,7 @@ export const DEFAULT_STRINGS = {
   starting: 'Preparing verification…',
   sending: 'Sending a code to {destination}…',
   codeSent: 'Code sent to {destination}.',
-  codeSentEarlier: 'A code was sent to {destination} a moment ago.',
+  sendingSoon: 'A code was sent to {destination} moments ago. A new one goes out when the timer ends.',
   verifying: 'Verifying…',
   verified: 'Verified. You’re signed in.',
   offline: 'You’re offline. Reconnect to continue.',

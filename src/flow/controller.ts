@@ -163,14 +163,20 @@ export class FlowController implements ReactiveController {
     if (!result.ok) return this.fail(result.error);
     const session = { sessionId: result.value.user.sessionId, deviceId, identity };
     this.apply({ type: 'opened', session, cooldownUntil: readCooldown(identity, clock.now()) });
-    if (this.state.status === 'sending') return this.sendCode(config);
-    this.scheduleTick(); // a remembered cooldown is running: show its countdown
+    return this.sendCode(config);
   }
 
   private async sendCode(config: FlowConfig): Promise<void> {
     if (this.state.status !== 'sending') return;
-    const { session } = this.state;
+    const { session, resendAt: notBefore } = this.state;
     const { run, signal } = this.beginRequest();
+    // A code went out for this customer moments ago (before a reload, a reset or a reopened
+    // session): a new one waits for that cooldown, so reloading cannot skip it.
+    if (notBefore !== null && notBefore > clock.now()) {
+      this.scheduleTick();
+      await this.sleepUntil(notBefore, signal);
+      if (!this.isCurrent(run)) return;
+    }
     const result = await (await loadApi()).generateOtp({ ...session.identity, sessionId: session.sessionId }, this.callOptions(config, signal));
     if (!this.isCurrent(run)) return;
     if (!result.ok) return this.fail(result.error);
@@ -297,6 +303,13 @@ export class FlowController implements ReactiveController {
       this.host.requestUpdate();
       this.scheduleTick();
     }, left % 1000 || 1000);
+  }
+
+  private sleepUntil(deadline: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = clock.setTimeout(resolve, deadline - clock.now());
+      signal.addEventListener('abort', () => (clock.clearTimeout(timer), resolve()), { once: true });
+    });
   }
 
   private stopTick(): void {

@@ -31,7 +31,7 @@ export type FlowState =
 
 export type FlowEvent =
   | { type: 'start' }
-  /** token generate succeeded; `cooldownUntil` is a resend deadline remembered from before a reload. */
+  /** token generate succeeded; `cooldownUntil` is a resend deadline still running for this identity. */
   | { type: 'opened'; session: Session; cooldownUntil: number | null }
   | { type: 'send' }
   | { type: 'sent'; resendAt: number }
@@ -99,11 +99,9 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       return canStart(state) ? { status: 'starting' } : state;
     case 'opened':
       if (state.status !== 'starting') return state;
-      // A code was sent moments ago for this identity (before a reload): honour its cooldown
-      // instead of sending another one straight away.
-      return event.cooldownUntil !== null
-        ? { status: 'code-sent', session: event.session, sent: 0, resendAt: event.cooldownUntil, error: null }
-        : { status: 'sending', session: event.session, sent: 0, resendAt: null };
+      // `resendAt` set here means a code went out moments ago for this identity (before a reload,
+      // a reset or an expired session): the first send of the new session waits for that deadline.
+      return { status: 'sending', session: event.session, sent: 0, resendAt: event.cooldownUntil };
     case 'send':
       if (state.status !== 'code-sent' && state.status !== 'error') return state;
       if (!state.session) return state;

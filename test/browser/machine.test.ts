@@ -89,9 +89,9 @@ describe('flow machine', () => {
     }
   });
 
-  it('honours a cooldown remembered from before a reload instead of sending again', () => {
+  it('carries a cooldown still running for the identity into the first send of a new session', () => {
     const s = transition({ status: 'starting' }, { type: 'opened', session, cooldownUntil: 7000 });
-    expect(s).to.include({ status: 'code-sent', sent: 0, resendAt: 7000 });
+    expect(s).to.include({ status: 'sending', sent: 0, resendAt: 7000 });
   });
 
   it('falls back to the last state that needs no request when interrupted', () => {
