@@ -12,10 +12,10 @@ const emulator = createEmulator({ log: false });
 export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: true,
-  concurrency: 2,
+  concurrency: 1,
   concurrentBrowsers: 1,
   browserStartTimeout: 60_000,
-  testsFinishTimeout: 10 * 60_000,
+  testsFinishTimeout: 3 * 60_000,
   middleware: [koaMiddleware(emulator)],
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),

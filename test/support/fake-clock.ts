@@ -36,7 +36,10 @@ export function installFakeClock(start = Date.now()): FakeClock {
     now: () => now,
     async tick(ms) {
       const end = now + ms;
-      for (;;) {
+      for (let runs = 0; ; runs++) {
+        // A timer that keeps re-arming itself at the same instant would freeze the page (and
+        // mocha's own timeout with it): fail loudly instead.
+        if (runs > 10_000) throw new Error('fake clock: runaway timers (more than 10000 in one tick)');
         timers.sort((a, b) => a.at - b.at || a.id - b.id);
         const due = timers[0];
         if (!due || due.at > end) break;
@@ -46,8 +49,9 @@ export function installFakeClock(start = Date.now()): FakeClock {
         await Promise.resolve();
       }
       now = end;
-      // Let lit render what the timers asked for.
-      await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+      // Let lit render what the timers asked for (a macrotask: animation frames do not run in
+      // background tabs, where concurrent test files live).
+      await new Promise((r) => globalThis.setTimeout(r, 0));
     },
     pending: () => timers.length,
     uninstall() {

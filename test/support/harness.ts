@@ -26,11 +26,20 @@ export class FlowHarness {
   part<T extends HTMLElement = HTMLElement>(name: string): T | null {
     return this.el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
   }
+  // Booleans rather than elements in assertions: a failing chai comparison of DOM nodes makes the
+  // test runner's error serialisation hang, which hides the failure behind a file timeout.
+  has(name: string): boolean {
+    return this.part(name) !== null;
+  }
+  get inputFocused(): boolean {
+    return this.input !== null && this.el.shadowRoot!.activeElement === this.input;
+  }
   get input(): HTMLInputElement | null {
     return this.part<HTMLInputElement>('input');
   }
   text(name: string): string {
-    return this.part(name)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+    // What a reader sees: whitespace folded, invisible direction isolates dropped.
+    return this.part(name)?.textContent?.replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim() ?? '';
   }
   get errorText(): string {
     return this.text('error');
