@@ -1,0 +1,164 @@
+// What the published package contains and how its entries load. Assumes `npm run build` ran
+// (`npm test` runs it first).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const at = (p) => join(root, p);
+
+function packedFiles() {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const out = execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const [entry] = JSON.parse(out);
+  return entry.files.map((f) => f.path.replace(/\\/g, '/'));
+}
+
+test('npm pack ships what users need and nothing from the repo tooling', () => {
+  const files = packedFiles();
+  for (const needed of [
+    'package.json',
+    'README.md',
+    'dist/mfa-otp-flow.js',
+    'dist/index.js',
+    'dist/define.js',
+    'dist/types/index.d.ts',
+    'dist/types/define.d.ts',
+    'custom-elements.json',
+  ]) {
+    assert.ok(files.includes(needed), `${needed} is missing from the package`);
+  }
+  const forbidden = /^(test|demo|sandbox|proxy|bench|scripts|src|screenshots|docs|node_modules)\//;
+  const leaked = files.filter((f) => forbidden.test(f));
+  assert.deepEqual(leaked, [], 'repo tooling leaked into the package');
+  // Everything else is the built dist/ (JS, source maps, declarations) plus the top-level files.
+  const unexpected = files.filter(
+    (f) =>
+      !['package.json', 'README.md', 'custom-elements.json', 'LICENSE'].includes(f) &&
+      !/^dist\/.+\.(js|js\.map|d\.ts)$/.test(f),
+  );
+  assert.deepEqual(unexpected, [], 'unexpected files in the package');
+});
+
+// Each import runs in a fresh Node process: lit's Node build installs a minimal DOM shim
+// (globalThis.customElements among it), so an import in this process would change the next test.
+function importInFreshNode(file, check) {
+  const url = pathToFileURL(at(file)).href;
+  const script = `
+    const hadHTMLElement = typeof globalThis.HTMLElement !== 'undefined';
+    const hadCustomElements = typeof globalThis.customElements !== 'undefined';
+    const mod = await import(${JSON.stringify(url)});
+    console.log(JSON.stringify({ hadHTMLElement, hadCustomElements, keys: Object.keys(mod).sort(), ${check} }));
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+test('the package entry dist/index.js imports in Node without a DOM and exports the class MfaOtpFlow', () => {
+  const r = importInFreshNode(
+    'dist/index.js',
+    `isClass: typeof mod.MfaOtpFlow === 'function' && /^class\\b/.test(Function.prototype.toString.call(mod.MfaOtpFlow))`,
+  );
+  assert.equal(r.hadHTMLElement, false, 'this test needs a DOM-less Node');
+  assert.ok(r.keys.includes('MfaOtpFlow'), `exports: ${r.keys.join(', ')}`);
+  assert.equal(r.isClass, true);
+});
+
+test('dist/define.js imports in Node (no customElements at start) without throwing', () => {
+  const r = importInFreshNode('dist/define.js', `tag: mod.TAG, ctor: typeof mod.MfaOtpFlow`);
+  assert.equal(r.hadCustomElements, false, 'this test needs a Node without customElements');
+  assert.equal(r.tag, 'mfa-otp-flow');
+  assert.equal(r.ctor, 'function');
+});
+
+test('dist/mfa-otp-flow.js has only relative imports, so a plain script tag loads it without an import map', () => {
+  const seen = new Set();
+  const bare = [];
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(file, 'utf8');
+    const specs = [
+      ...code.matchAll(/\b(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g),
+      ...code.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g),
+    ].map((m) => m[1]);
+    for (const spec of specs) {
+      if (!spec.startsWith('./') && !spec.startsWith('../')) {
+        bare.push(`${file.slice(root.length + 1)}: ${spec}`);
+        continue;
+      }
+      const target = resolve(dirname(file), spec);
+      assert.ok(existsSync(target), `${spec} (from ${file}) does not exist`);
+      visit(target);
+    }
+  };
+  visit(at('dist/mfa-otp-flow.js'));
+  assert.deepEqual(bare, [], 'bare import specifiers in the standalone bundle');
+  assert.ok(seen.size > 1, 'expected the bundle to reach its chunks');
+  for (const f of seen) {
+    if (f === at('dist/mfa-otp-flow.js')) continue;
+    assert.ok(f.startsWith(at('dist/chunks') + '/'), `${f} is outside dist/chunks`);
+  }
+});
+
+test('package.json exports, types and customElements point at files that exist', () => {
+  const paths = [pkg.main, pkg.module, pkg.types, pkg.customElements];
+  const walk = (v) => {
+    if (typeof v === 'string') paths.push(v);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(pkg.exports);
+  assert.ok(paths.length >= 8);
+  for (const p of paths) {
+    assert.equal(typeof p, 'string');
+    assert.ok(existsSync(at(p)), `${p} (named in package.json) does not exist`);
+  }
+  const files = packedFiles();
+  for (const p of paths) {
+    const norm = p.replace(/^\.\//, '');
+    assert.ok(files.includes(norm), `${p} (named in package.json) is not in the package`);
+  }
+});
+
+test('custom-elements.json declares the tag, its attributes, events and parts', () => {
+  const manifest = JSON.parse(readFileSync(at(pkg.customElements), 'utf8'));
+  const decls = manifest.modules.flatMap((m) => m.declarations ?? []);
+  const el = decls.find((d) => d.tagName === 'mfa-otp-flow');
+  assert.ok(el, 'no declaration with tagName mfa-otp-flow');
+  assert.equal(el.name, 'MfaOtpFlow');
+  const names = (list) => (list ?? []).map((x) => x.name);
+  const attrs = names(el.attributes);
+  for (const a of [
+    'base-url',
+    'brand',
+    'identifier-type',
+    'identifier-value',
+    'device-id',
+    'otp-length',
+    'resend-after',
+    'mode',
+    'manual',
+  ]) {
+    assert.ok(attrs.includes(a), `attribute ${a} missing`);
+  }
+  const events = names(el.events);
+  for (const e of ['mfa-state-change', 'mfa-otp-sent', 'mfa-verified', 'mfa-error']) {
+    assert.ok(events.includes(e), `event ${e} missing`);
+  }
+  const parts = names(el.cssParts);
+  for (const p of ['input', 'submit', 'resend', 'countdown', 'error', 'status']) {
+    assert.ok(parts.includes(p), `part ${p} missing`);
+  }
+});
