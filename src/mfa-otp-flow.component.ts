@@ -314,7 +314,7 @@ export class MfaOtpFlow extends LitElement {
       <h2 part="title">${s.title}</h2>
       <p part="status" role="status" aria-live="polite">${this.statusText(s)}</p>
       ${showField ? this.renderField(s, error !== null) : nothing}
-      ${this.renderError(s)}
+      ${this.renderError()}
       <div class="row">${this.renderRecovery(s)} ${this.renderResend(s)}</div>
     `;
   }
@@ -372,17 +372,17 @@ export class MfaOtpFlow extends LitElement {
     `;
   }
 
-  private renderError(s: MfaStrings): TemplateResult | typeof nothing {
+  private renderError(): TemplateResult | typeof nothing {
     const error = errorOf(this.flow.state);
     const text = this.hint || error?.message;
     if (!text) return nothing;
+    // Integration problems also show the vendor's code and words: the developer is the reader.
     const developer =
-      error && !this.hint && (error.kind === 'integration-mismatch' || error.kind === 'bad-input' || error.kind === 'config')
-        ? html`<span class="developer">${error.kind === 'config' ? '' : `${error.code}: ${error.detail}`}</span>`
+      error && !this.hint && (error.kind === 'integration-mismatch' || error.kind === 'bad-input')
+        ? html`<span class="developer">${error.code}: ${error.detail}</span>`
         : nothing;
-    void s;
     return html`<div id="error" part="error" role="alert">
-      ${keyed(this.errorSerial + (this.hint ? 'h' : ''), html`<span>${text}</span>${developer}`)}
+      ${keyed(`${this.errorSerial}${this.hint ? 'h' : ''}`, html`<span>${text}</span>${developer}`)}
     </div>`;
   }
 

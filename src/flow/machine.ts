@@ -1,7 +1,6 @@
 // The flow as a pure state machine: one discriminated union, one reducer, a few guards.
 // No I/O, no timers, no DOM; the controller (controller.ts) does those and feeds events in.
 import type { AuthSuccess, Identity } from '../api/types.js';
-import type { FlowStatus } from '../events.js';
 import type { FlowError, FlowErrorKind } from './errors.js';
 
 export interface Session {
@@ -155,10 +154,6 @@ function interrupt(state: FlowState): FlowState {
     default:
       return state;
   }
-}
-
-export function statusOf(state: FlowState): FlowStatus {
-  return state.status;
 }
 
 export function errorOf(state: FlowState): FlowError | null {
