@@ -22,6 +22,16 @@ function mount(value, token) {
 }
 const once = (el, name) => new Promise((resolve) => el.addEventListener(name, resolve, { once: true }));
 
+/** A connected element whose first code has been sent; resolves to it and the code. */
+async function withCodeSent() {
+  const value = mobile();
+  const el = mount(value, await mint());
+  const sent = once(el, 'mfa-otp-sent');
+  document.body.append(el);
+  await sent;
+  return { el, code: await codeFor(value) };
+}
+
 /** Element connected → mfa-otp-sent. Cold: no stored device ID (fingerprinting runs). */
 window.connectToSent = async (cold) => {
   if (cold) localStorage.removeItem('mfa-otp-flow:device-id');
@@ -49,12 +59,7 @@ window.floorTwoCalls = async () => {
 
 /** Code submitted → mfa-verified, and the floor of one plain validate call. */
 window.verifyVsFloor = async () => {
-  const value = mobile();
-  const el = mount(value, await mint());
-  const sent = once(el, 'mfa-otp-sent');
-  document.body.append(el);
-  await sent;
-  const code = await codeFor(value);
+  const { el, code } = await withCodeSent();
   const verified = once(el, 'mfa-verified');
   const t0 = performance.now();
   el.verify(code);
@@ -87,13 +92,9 @@ window.firstRender = async () => {
 
 /** One complete flow: create, send, verify, remove. */
 window.completeFlow = async () => {
-  const value = mobile();
-  const el = mount(value, await mint());
-  const sent = once(el, 'mfa-otp-sent');
-  document.body.append(el);
-  await sent;
+  const { el, code } = await withCodeSent();
   const verified = once(el, 'mfa-verified');
-  el.verify(await codeFor(value));
+  el.verify(code);
   await verified;
   el.remove();
 };
