@@ -4,7 +4,7 @@
 //  2. dist/index.js + dist/define.js: the package entries for bundlers, dependencies left external;
 //  3. dist/types/*.d.ts; 4. custom-elements.json from the class JSDoc.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'vite';
 
 const quiet = { logLevel: 'warn', configFile: false, publicDir: false };
@@ -41,4 +41,15 @@ await build({
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
 execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 execFileSync(bin('cem'), ['analyze', '--litelement', '--globs', 'src/mfa-otp-flow.component.ts', '--outdir', '.'], { stdio: 'inherit' });
+dropPrivateAttributes('custom-elements.json');
 console.log('built dist/ and custom-elements.json');
+
+/** The analyzer lists lit's internal `state: true` properties as attributes; they are not public API. */
+function dropPrivateAttributes(file) {
+  const manifest = JSON.parse(readFileSync(file, 'utf8'));
+  for (const declaration of manifest.modules.flatMap((m) => m.declarations ?? [])) {
+    const hidden = new Set((declaration.members ?? []).filter((m) => m.privacy === 'private').map((m) => m.name));
+    if (declaration.attributes) declaration.attributes = declaration.attributes.filter((a) => !hidden.has(a.fieldName));
+  }
+  writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');
+}
