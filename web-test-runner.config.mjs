@@ -9,6 +9,14 @@ import { testCommandsPlugin } from './test/support/server-commands.js';
 
 const emulator = createEmulator({ log: false });
 
+// test/csp/ pages are served under the element contract's strict policy (test/browser/csp.test.ts).
+const STRICT_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; require-trusted-types-for 'script'";
+async function strictCsp(ctx, next) {
+  await next();
+  if (ctx.path.startsWith('/test/csp/')) ctx.set('Content-Security-Policy', STRICT_CSP);
+}
+
 export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: true,
@@ -16,7 +24,7 @@ export default {
   concurrentBrowsers: 1,
   browserStartTimeout: 60_000,
   testsFinishTimeout: 3 * 60_000,
-  middleware: [koaMiddleware(emulator)],
+  middleware: [strictCsp, koaMiddleware(emulator)],
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
     testCommandsPlugin(),
