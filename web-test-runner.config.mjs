@@ -5,7 +5,6 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { findChrome, CHROME_ARGS } from './scripts/chrome-path.js';
 import { createEmulator } from './sandbox/emulator.js';
 import { koaMiddleware } from './sandbox/middleware.js';
-import { testCommandsPlugin } from './test/support/server-commands.js';
 
 const emulator = createEmulator({ log: false });
 
@@ -27,7 +26,6 @@ export default {
   middleware: [strictCsp, koaMiddleware(emulator)],
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
-    testCommandsPlugin(),
   ],
   browsers: [
     chromeLauncher({

@@ -1,7 +1,7 @@
 // Drives <mfa-otp-flow> the way a customer does: reads what is on screen through its parts,
 // types with the real keyboard, pastes, presses Enter. Tests never reach into private fields.
 import { fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { MfaOtpFlow } from '../../src/mfa-otp-flow.component.js';
 import type { FlowStatus, MfaEventMap } from '../../src/events.js';
@@ -125,8 +125,4 @@ export async function mountWithCode(options: FlowOptions = {}) {
   const mounted = await mountFlow(options);
   await mounted.h.untilState('code-sent');
   return mounted;
-}
-
-export async function setOffline(offline: boolean): Promise<void> {
-  await executeServerCommand('set-offline', { offline });
 }
