@@ -8,6 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { createEmulator } from '../../sandbox/emulator.js';
 import { connectMiddleware, emulatorVitePlugin, koaMiddleware } from '../../sandbox/middleware.js';
 import { startServer } from '../../sandbox/server.js';
+import { answer } from '../support/http-answer.js';
+/** @typedef {import('../support/http-answer.js').Answer} Answer */
 
 const MINUTE = 60_000;
 /** @type {Awaited<ReturnType<typeof startServer>>} */
@@ -20,19 +22,6 @@ before(async () => {
 });
 after(() => server.close());
 
-/** @typedef {{ status: number, headers: Headers, text: string, json: any }} Answer */
-
-/** @param {Response} res @returns {Promise<Answer>} */
-async function answer(res) {
-  const text = await res.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON: callers that expect JSON fail on json being null
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
 
 /** A fresh namespace with helpers bound to it. */
 function sandbox() {

@@ -11,13 +11,13 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, optionsFromEnv, resolveOptions, startProxy } from '../../proxy/server.js';
+import { answer } from '../support/http-answer.js';
 
 const EMULATOR_FILE = new URL('../../sandbox/server.js', import.meta.url);
 const PROXY_FILE = fileURLToPath(new URL('../../proxy/server.js', import.meta.url));
 const PREFIX = '/api/capillary';
 const TEST_TIMEOUT = 15_000;
 
-/** @typedef {{ status: number, headers: Headers, text: string, json: any }} Answer */
 /** @typedef {{ method: string, url: string, headers: import('node:http').IncomingHttpHeaders, body: string }} Call */
 
 /** @type {{ url: string, close(): Promise<void> }} */
@@ -31,17 +31,6 @@ before(async () => {
 });
 after(() => emulator?.close());
 
-/** @param {Response} res @returns {Promise<Answer>} */
-async function answer(res) {
-  const text = await res.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON: callers that expect JSON fail on json being null
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
 
 /** @param {string} url @param {unknown} body @param {Record<string, string>} [headers] */
 async function post(url, body, headers = {}) {
