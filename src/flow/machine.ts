@@ -68,12 +68,11 @@ export function sessionUsable(state: FlowState): boolean {
 
 export function canStart(state: FlowState): boolean {
   if (state.status === 'idle') return true;
-  // From an error only where a new chain can help: not a page misconfiguration or a dead first factor.
+  // From an error only where a new chain can help: not a dead first factor or a mid-chain mismatch.
+  // A config error may start again: the inputs are checked anew, so a fixed page just works.
   return (
     state.status === 'error' &&
-    !['config', 'attempts-exhausted', 'reauth-required', 'integration-mismatch'].includes(
-      state.error.kind,
-    ) &&
+    !['attempts-exhausted', 'reauth-required', 'integration-mismatch'].includes(state.error.kind) &&
     (state.session === null || state.error.kind === 'session-expired')
   );
 }

@@ -100,7 +100,6 @@ describe('<mfa-otp-flow> input checks', () => {
     await el.start();
     expect(el.state).to.equal('error');
     el.brand = 'Bukl';
-    el.reset();
     await el.start();
     expect(el.state).to.equal('code-sent');
     expect(el.error).to.equal(null);

@@ -83,10 +83,17 @@ describe('flow machine', () => {
     expect(canStart(expired)).to.equal(true);
     expect(canResend(expired, 1e12)).to.equal(false);
     expect(canVerify(expired)).to.equal(false);
-    for (const kind of ['attempts-exhausted', 'reauth-required', 'integration-mismatch', 'config'] as const) {
+    for (const kind of ['attempts-exhausted', 'reauth-required', 'integration-mismatch'] as const) {
       const dead = transition(codeSent(), { type: 'failed', error: err({ kind, retryable: false }), fallbackResendAt: 0 });
       expect([canStart(dead), canResend(dead, 1e12), canVerify(dead), recoveryFor(dead)], kind).to.deep.equal([false, false, false, null]);
     }
+  });
+
+  it('starts again after a config error, since the inputs are checked anew', () => {
+    const config = transition(IDLE, { type: 'failed', error: err({ step: 'config', kind: 'config', code: 'config', retryable: false }), fallbackResendAt: 0 });
+    expect(config.status).to.equal('error');
+    expect(canStart(config)).to.equal(true);
+    expect(transition(config, { type: 'start' }).status).to.equal('starting');
   });
 
   it('carries a cooldown still running for the identity into the first send of a new session', () => {
