@@ -12,30 +12,27 @@ const EXTERNAL = [/^lit($|\/)/, /^@lit\//, /^zod($|\/)/, /^@fingerprintjs\//];
 
 rmSync('dist', { recursive: true, force: true });
 
-await build({
-  ...quiet,
-  build: {
-    outDir: 'dist',
-    emptyOutDir: false,
-    target: 'es2022',
-    minify: true,
-    sourcemap: true,
-    lib: { entry: 'src/define.ts', formats: ['es'], fileName: () => 'mfa-otp-flow.js' },
-    rollupOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
-  },
-});
+/** One vite library build into dist/; only what differs between the two builds is passed in. */
+const library = ({ minify, lib, external, chunks }) =>
+  build({
+    ...quiet,
+    build: {
+      outDir: 'dist',
+      emptyOutDir: false,
+      target: 'es2022',
+      minify,
+      sourcemap: true,
+      lib: { formats: ['es'], ...lib },
+      rollupOptions: { external, output: { chunkFileNames: `${chunks}/[name]-[hash].js` } },
+    },
+  });
 
-await build({
-  ...quiet,
-  build: {
-    outDir: 'dist',
-    emptyOutDir: false,
-    target: 'es2022',
-    minify: false,
-    sourcemap: true,
-    lib: { entry: { index: 'src/index.ts', define: 'src/define.ts' }, formats: ['es'], fileName: (_f, name) => `${name}.js` },
-    rollupOptions: { external: EXTERNAL, output: { chunkFileNames: 'lib/[name]-[hash].js' } },
-  },
+await library({ minify: true, lib: { entry: 'src/define.ts', fileName: () => 'mfa-otp-flow.js' }, external: [], chunks: 'chunks' });
+await library({
+  minify: false,
+  lib: { entry: { index: 'src/index.ts', define: 'src/define.ts' }, fileName: (_f, name) => `${name}.js` },
+  external: EXTERNAL,
+  chunks: 'lib',
 });
 
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
