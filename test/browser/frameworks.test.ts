@@ -1,6 +1,6 @@
 // <mfa-otp-flow> rendered by React 19 and by Vue 3, each running the flow to verified against the
 // emulator. The element comes from the source entry, as an app's bundler would take it.
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
 import { newSandbox } from '../support/emulator-client.js';
 
@@ -11,17 +11,18 @@ interface FlowLike extends HTMLElement {
   verify(otp: string): Promise<void>;
 }
 
-function waitFor<T>(read: () => T | undefined | null, what: string, timeoutMs = 8000): Promise<T> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      const v = read();
-      if (v !== undefined && v !== null) return resolve(v);
-      if (Date.now() - start > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
+async function waitFor<T>(read: () => T | undefined | null, what: string, timeout = 8000): Promise<T> {
+  await waitUntil(() => read() != null, `timed out waiting for ${what}`, { timeout });
+  return read() as T;
+}
+
+/** What both frameworks share once the element is rendered: the code arrives, verifies, the page hears it. */
+async function runToVerified(el: FlowLike, seen: string[], verifiedToken: () => string, code: () => Promise<string>) {
+  await waitFor(() => (seen.includes('mfa-otp-sent') ? true : undefined), 'mfa-otp-sent');
+  await el.verify(await code());
+  await waitFor(() => (seen.includes('mfa-verified') ? true : undefined), 'mfa-verified');
+  expect(verifiedToken() === '').to.equal(false);
+  expect(el.getAttribute('state')).to.equal('verified');
 }
 
 // React ships CommonJS only and the test runner resolves ES modules, so React's development builds
@@ -123,12 +124,7 @@ describe('<mfa-otp-flow> in frameworks', () => {
     expect(el.localName).to.equal('mfa-otp-flow');
     expect(el.authorizedToken === token).to.equal(true);
     expect(el.hasAttribute('authorizedtoken')).to.equal(false);
-    await waitFor(() => (seen.includes('mfa-otp-sent') ? true : undefined), 'mfa-otp-sent');
-    const code = await sandbox.latestCode(MOBILE);
-    await el.verify(code);
-    await waitFor(() => (seen.includes('mfa-verified') ? true : undefined), 'mfa-verified');
-    expect(verifiedToken === '').to.equal(false);
-    expect(el.getAttribute('state')).to.equal('verified');
+    await runToVerified(el, seen, () => verifiedToken, () => sandbox.latestCode(MOBILE));
   });
 
   it('Vue 3: isCustomElement, .prop binding and @event listeners, flow to verified', async () => {
@@ -171,12 +167,7 @@ describe('<mfa-otp-flow> in frameworks', () => {
     expect(Boolean(el)).to.equal(true);
     expect(el.authorizedToken === token).to.equal(true);
     expect(el.getAttribute('base-url')).to.equal(sandbox.baseUrl);
-    await waitFor(() => (seen.includes('mfa-otp-sent') ? true : undefined), 'mfa-otp-sent');
-    const code = await sandbox.latestCode(MOBILE);
-    await el.verify(code);
-    await waitFor(() => (seen.includes('mfa-verified') ? true : undefined), 'mfa-verified');
-    expect(verifiedToken === '').to.equal(false);
-    expect(el.getAttribute('state')).to.equal('verified');
+    await runToVerified(el, seen, () => verifiedToken, () => sandbox.latestCode(MOBILE));
     expect(warnings.join(' | ')).to.equal('');
   });
 });
