@@ -412,7 +412,7 @@ export class MfaOtpFlow extends LitElement {
     if (!shown) return nothing;
     const label =
       state.status === 'error' && state.sent === 0 ? s.send : state.status === 'error' && state.error.kind === 'code-expired' ? s.sendNew : s.resend;
-    const disabled = left > 0 || this.offline || !canResend(state, clock.now());
+    const disabled = this.offline || !canResend(state, clock.now()); // closed during the cooldown too
     return html`
       <button part="resend" class="secondary" type="button" ?disabled=${disabled} @click=${this.onResend}>${label}</button>
       ${left > 0 ? html`<span class="hint">${s.resendIn} <span part="countdown">${left}</span> ${s.seconds}</span>` : nothing}
