@@ -1,5 +1,8 @@
 // Public surface of the Capillary MFA client.
-export { generateToken, generateOtp, validateOtp, parseRetryAfter, DEFAULT_TIMEOUT_MS } from './client.js';
+export { generateToken, generateOtp, validateOtp, DEFAULT_TIMEOUT_MS } from './client.js';
+export { readAnswer, parseRetryAfter } from './answer.js';
+export { send, type ApiRequest, type RawAnswer } from './transport.js';
+export { tokenRequest, otpRequest, validateRequest } from './requests.js';
 export { ERROR_CODES, errorFromCode, errorFromHttpStatus, transportError, redact } from './errors.js';
 export {
   TokenRequestSchema,

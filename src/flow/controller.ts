@@ -1,7 +1,9 @@
 // The flow's controller: owns every request, timer and abort signal, feeds results to the pure
 // machine (machine.ts) and tells the page through events. It renders nothing.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ApiError, CallOptions } from '../api/types.js';
+import { otpRequest, tokenRequest, validateRequest } from '../api/requests.js';
+import { send, type ApiRequest } from '../api/transport.js';
+import type { ApiError, ApiResult, CallOptions } from '../api/types.js';
 import { checkInputs, type FlowConfig, type RawInputs } from '../config.js';
 import { getDeviceId } from '../device-id.js';
 import { mfaEvent } from '../events.js';
@@ -22,11 +24,16 @@ import {
   type FlowState,
 } from './machine.js';
 
-// The API client and its zod schemas are most of the bytes; they load in their own chunk when the
-// element connects, in parallel with fingerprinting, so the first chunk stays small.
-type ApiClient = typeof import('../api/client.js');
-let apiClient: Promise<ApiClient> | null = null;
-const loadApi = (): Promise<ApiClient> => (apiClient ??= import('../api/client.js'));
+// Reading the answers takes zod/mini and the error table, most of the bytes: they load in their own
+// chunk when the element connects, alongside fingerprinting and the first request, so the first
+// chunk stays small and no request waits for them. A chunk that failed to load is fetched again next time.
+type AnswerReader = typeof import('../api/answer.js');
+let reader: Promise<AnswerReader> | null = null;
+const loadReader = (): Promise<AnswerReader> =>
+  (reader ??= import('../api/answer.js').catch((cause: unknown) => {
+    reader = null;
+    throw cause;
+  }));
 
 /** Without a Retry-After header we cannot know the vendor's window; a minute is a modest guess. */
 export const RATE_LIMIT_FALLBACK_MS = 60_000;
@@ -72,7 +79,7 @@ export class FlowController implements ReactiveController {
     this.connected = true;
     // Start fingerprinting now, while the page is still fetching the first-factor token.
     if (!this.host.deviceIdOverride()) void this.deviceId();
-    void loadApi();
+    void loadReader().catch(() => undefined); // a failure is reported by the call that needs it
     this.scheduleTick();
     this.maybeAutoStart();
   }
@@ -150,7 +157,7 @@ export class FlowController implements ReactiveController {
 
   private async open(config: FlowConfig): Promise<void> {
     const { run, signal } = this.beginRequest();
-    const [deviceId, api] = await Promise.all([this.host.deviceIdOverride() || this.deviceId(), loadApi()]);
+    const deviceId = this.host.deviceIdOverride() || (await this.deviceId());
     if (!this.isCurrent(run)) return;
     const identity = {
       identifierType: config.identifierType,
@@ -158,7 +165,7 @@ export class FlowController implements ReactiveController {
       deviceId,
       brand: config.brand,
     };
-    const result = await api.generateToken({ ...identity, authorizedToken: config.authorizedToken }, this.callOptions(config, signal));
+    const result = await this.call(tokenRequest({ ...identity, authorizedToken: config.authorizedToken }), config, signal);
     if (!this.isCurrent(run)) return;
     if (!result.ok) return this.fail(result.error);
     const session = { sessionId: result.value.user.sessionId, deviceId, identity };
@@ -177,7 +184,7 @@ export class FlowController implements ReactiveController {
       await this.sleepUntil(notBefore, signal);
       if (!this.isCurrent(run)) return;
     }
-    const result = await (await loadApi()).generateOtp({ ...session.identity, sessionId: session.sessionId }, this.callOptions(config, signal));
+    const result = await this.call(otpRequest({ ...session.identity, sessionId: session.sessionId }), config, signal);
     if (!this.isCurrent(run)) return;
     if (!result.ok) return this.fail(result.error);
     const resendAt = clock.now() + config.resendAfterMs;
@@ -200,7 +207,7 @@ export class FlowController implements ReactiveController {
     if (this.state.status !== 'verifying') return;
     const { session } = this.state;
     const { run, signal } = this.beginRequest();
-    const result = await (await loadApi()).validateOtp({ ...session.identity, sessionId: session.sessionId, otp }, this.callOptions(config, signal));
+    const result = await this.call(validateRequest({ ...session.identity, sessionId: session.sessionId, otp }), config, signal);
     if (!this.isCurrent(run)) return;
     if (!result.ok) return this.fail(result.error);
     clearCooldown(session.identity);
@@ -271,6 +278,22 @@ export class FlowController implements ReactiveController {
     this.requestAbort = null;
     this.inFlight = null;
     this.stopWebOtp();
+  }
+
+  /** Sends now; the answer is read once both it and the reader chunk are in. */
+  private async call<T>(request: ApiRequest<T>, config: FlowConfig, signal: AbortSignal): Promise<ApiResult<T>> {
+    const answer = send(this.callOptions(config, signal), () => request);
+    try {
+      const api = await loadReader();
+      return api.readAnswer(request, await answer);
+    } catch {
+      // The reader chunk could not be fetched (offline, a dropped connection): as retryable as
+      // any network failure, and the next try fetches it again.
+      return {
+        ok: false,
+        error: { step: request.step, kind: 'network', code: 'network', message: 'Could not load the MFA client', retryable: true },
+      };
+    }
   }
 
   private callOptions(config: FlowConfig, signal: AbortSignal): CallOptions {
