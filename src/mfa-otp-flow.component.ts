@@ -1,6 +1,4 @@
 import { LitElement, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import { keyed } from 'lit/directives/keyed.js';
-import { live } from 'lit/directives/live.js';
 import type { RawInputs } from './config.js';
 import { maskIdentifier } from './config.js';
 import type { FlowStatus } from './events.js';
@@ -112,11 +110,14 @@ export class MfaOtpFlow extends LitElement {
   /** Local message for a code that cannot be sent (wrong length); not an mfa-error. */
   declare private hint: string;
 
-  private readonly flow = new FlowController(this);
-  private deviceIdValue = '';
-  /** Bumps on each new error so role=alert content is re-inserted and re-announced. */
-  private errorSerial = 0;
-  private lastError: object | null = null;
+  readonly #flow = new FlowController(this);
+  #deviceIdValue = '';
+  /** Bumps on each new error, so that the alert's content is re-inserted and re-announced. */
+  #errorSerial = 0;
+  /** What the alert shows (error serial, hint or not) and a bit that flips whenever that changes. */
+  #alertKey = '';
+  #alertFlip = false;
+  #lastError: object | null = null;
 
   constructor() {
     super();
@@ -142,60 +143,60 @@ export class MfaOtpFlow extends LitElement {
 
   /** The device ID in use: the page's override, else the generated one once known. */
   get deviceId(): string {
-    return this.deviceIdValue || this.flow.generatedDeviceId;
+    return this.#deviceIdValue || this.#flow.generatedDeviceId;
   }
   set deviceId(value: string) {
-    const old = this.deviceIdValue;
-    this.deviceIdValue = typeof value === 'string' ? value.trim() : '';
+    const old = this.#deviceIdValue;
+    this.#deviceIdValue = typeof value === 'string' ? value.trim() : '';
     this.requestUpdate('deviceId', old);
   }
 
   /** The flow's state; also reflected to the `state` attribute. */
   get state(): FlowStatus {
-    return this.flow.state.status;
+    return this.#flow.state.status;
   }
 
   /** The MFA session id once token generate succeeded, else null. */
   get sessionId(): string | null {
-    return sessionOf(this.flow.state)?.sessionId ?? null;
+    return sessionOf(this.#flow.state)?.sessionId ?? null;
   }
 
   /** The current error (the mfa-error detail) or null. */
   get error(): MfaErrorDetail | null {
-    const e = errorOf(this.flow.state);
+    const e = errorOf(this.#flow.state);
     return e ? toDetail(e) : null;
   }
 
   /** Opens the MFA session and sends the code. Resolves when the code is sent or the flow failed. */
   start(): Promise<void> {
-    return this.flow.start();
+    return this.#flow.start();
   }
 
   /** Sends a new code (after the cooldown), or retries a send that failed. */
   resend(): Promise<void> {
     this.hint = '';
-    return this.flow.resend();
+    return this.#flow.resend();
   }
 
   /** Validates a code. Resolves once the answer is in. Never rejects. */
   verify(otp: string): Promise<void> {
     const value = typeof otp === 'string' ? otp.trim() : '';
-    if (this.flow.state.status === 'verifying') return this.flow.verify(value);
-    if (this.mode !== 'send' && canVerify(this.flow.state) && !this.flow.accepts(value)) {
-      this.hint = format(this.s.incomplete, { length: this.expectedLength });
+    if (this.#flow.state.status === 'verifying') return this.#flow.verify(value);
+    if (this.mode !== 'send' && canVerify(this.#flow.state) && !this.#flow.accepts(value)) {
+      this.hint = format(this.#s.incomplete, { length: this.#expectedLength });
       return Promise.resolve();
     }
     this.hint = '';
     // Keep a code submitted from script in the field too, so "Try again" retries that code.
-    if (this.flow.accepts(value)) this.code = value;
-    return this.flow.verify(value);
+    if (this.#flow.accepts(value)) this.code = value;
+    return this.#flow.verify(value);
   }
 
   /** Aborts what is in flight and returns to idle. Does not start again by itself. */
   reset(): void {
     this.code = '';
     this.hint = '';
-    this.flow.reset();
+    this.#flow.reset();
   }
 
   // ---- host hooks for the controller -----------------------------------------------------
@@ -216,11 +217,11 @@ export class MfaOtpFlow extends LitElement {
   }
   /** @internal */
   flowStrings(): MfaStrings {
-    return this.s;
+    return this.#s;
   }
   /** @internal */
   deviceIdOverride(): string {
-    return this.deviceIdValue;
+    return this.#deviceIdValue;
   }
   /** @internal */
   flowHeaders(): Record<string, string> {
@@ -232,7 +233,7 @@ export class MfaOtpFlow extends LitElement {
   }
   /** @internal */
   flowStateChanged(): void {
-    this.setAttribute('state', this.flow.state.status);
+    this.setAttribute('state', this.#flow.state.status);
   }
   /** @internal */
   receiveOtp(code: string): void {
@@ -245,89 +246,94 @@ export class MfaOtpFlow extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.flowStateChanged();
-    window.addEventListener('online', this.onConnectivity);
-    window.addEventListener('offline', this.onConnectivity);
+    window.addEventListener('online', this.#onConnectivity);
+    window.addEventListener('offline', this.#onConnectivity);
     this.offline = navigator.onLine === false;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('online', this.onConnectivity);
-    window.removeEventListener('offline', this.onConnectivity);
+    window.removeEventListener('online', this.#onConnectivity);
+    window.removeEventListener('offline', this.#onConnectivity);
     this.flowStateChanged();
   }
 
-  private previousStatus: FlowStatus = 'idle';
-  private focusPending = false;
+  #previousStatus: FlowStatus = 'idle';
+  #focusPending = false;
 
   protected override willUpdate(): void {
     // Starting here (not in updated()) keeps the state change inside this update cycle.
-    this.flow.maybeAutoStart();
-    const status = this.flow.state.status;
-    const error = errorOf(this.flow.state);
-    if (status !== this.previousStatus && status === 'code-sent') {
-      this.focusPending = true;
+    this.#flow.maybeAutoStart();
+    const status = this.#flow.state.status;
+    const error = errorOf(this.#flow.state);
+    if (status !== this.#previousStatus && status === 'code-sent') {
+      this.#focusPending = true;
       // A new code makes whatever was typed for the previous one meaningless.
-      if (this.previousStatus === 'sending') this.code = '';
+      if (this.#previousStatus === 'sending') this.code = '';
     }
-    if (error !== this.lastError) {
-      this.lastError = error;
-      if (error) this.errorSerial++;
+    if (error !== this.#lastError) {
+      this.#lastError = error;
+      if (error) this.#errorSerial++;
       // A wrong code: clear the field so the customer types the next attempt from scratch.
       if (error?.kind === 'invalid-code') {
         this.code = '';
-        this.focusPending = true;
+        this.#focusPending = true;
       }
     }
-    this.previousStatus = status;
+    this.#previousStatus = status;
+    const alertKey = `${this.#errorSerial}${this.hint ? 'h' : ''}`;
+    if (alertKey !== this.#alertKey) {
+      this.#alertKey = alertKey;
+      this.#alertFlip = !this.#alertFlip;
+    }
   }
 
   protected override updated(): void {
-    if (this.focusPending) {
-      this.focusPending = false;
+    if (this.#focusPending) {
+      this.#focusPending = false;
       this.renderRoot.querySelector<HTMLInputElement>('[part="input"]')?.focus();
     }
   }
 
   // ---- rendering -------------------------------------------------------------------------
 
-  private get s(): MfaStrings {
+  get #s(): MfaStrings {
     return mergeStrings(this.strings);
   }
 
-  private get expectedLength(): number {
-    return this.flow.flowConfig?.otpLength ?? (Number(this.otpLength) || 6);
+  get #expectedLength(): number {
+    return this.#flow.flowConfig?.otpLength ?? (Number(this.otpLength) || 6);
   }
 
-  private get destination(): string {
-    const config = this.flow.flowConfig;
+  get #destination(): string {
+    const config = this.#flow.flowConfig;
     // Isolated left-to-right, so "••••4754" does not turn into "4754••••" inside RTL text.
     return config ? `\u2066${maskIdentifier(config.identifierType, config.identifierValue)}\u2069` : '';
   }
 
   protected override render(): TemplateResult {
-    const s = this.s;
-    const state = this.flow.state;
+    const s = this.#s;
+    const state = this.#flow.state;
     const error = errorOf(state);
     const showField = this.mode !== 'send' && (state.status === 'verifying' || canVerify(state));
     return html`
       <h2 part="title">${s.title}</h2>
-      <p part="status" role="status" aria-live="polite">${this.statusText(s)}</p>
-      ${showField ? this.renderField(s, error !== null) : nothing}
-      ${this.renderError()}
-      <div class="row">${this.renderRecovery(s)} ${this.renderResend(s)}</div>
+      <p part="status" role="status" aria-live="polite">${this.#statusText(s)}</p>
+      ${showField ? this.#renderField(s, error !== null) : nothing}
+      ${this.#renderError()}
+      <div class="row">${this.#renderRecovery(s)} ${this.#renderResend(s)}</div>
     `;
   }
 
-  private statusText(s: MfaStrings): TemplateResult | string {
+  #statusText(s: MfaStrings): TemplateResult | string {
     if (this.offline) return s.offline;
-    const state = this.flow.state;
-    const destination = this.destination;
+    const state = this.#flow.state;
+    const destination = this.#destination;
     switch (state.status) {
       case 'starting':
         return html`<span class="spinner" aria-hidden="true"></span>${s.starting}`;
       case 'sending':
-        if (this.secondsLeft > 0) return format(s.sendingSoon, { destination });
+        if (this.#secondsLeft > 0) return format(s.sendingSoon, { destination });
         return html`<span class="spinner" aria-hidden="true"></span>${format(s.sending, { destination })}`;
       case 'code-sent':
         return format(s.codeSent, { destination });
@@ -340,11 +346,11 @@ export class MfaOtpFlow extends LitElement {
     }
   }
 
-  private renderField(s: MfaStrings, invalid: boolean): TemplateResult {
-    const length = this.expectedLength;
-    const busy = this.flow.state.status === 'verifying';
+  #renderField(s: MfaStrings, invalid: boolean): TemplateResult {
+    const length = this.#expectedLength;
+    const busy = this.#flow.state.status === 'verifying';
     return html`
-      <form @submit=${this.onSubmit} novalidate>
+      <form @submit=${this.#onSubmit} novalidate>
         <label part="label" for="code">${s.label}</label>
         <p class="hint" id="hint">${format(s.hint, { length })}</p>
         <div class="entry">
@@ -362,9 +368,9 @@ export class MfaOtpFlow extends LitElement {
             aria-describedby="hint error"
             aria-invalid=${invalid || this.hint ? 'true' : 'false'}
             ?readonly=${busy}
-            .value=${live(this.code)}
-            @input=${this.onInput}
-            @paste=${this.onPaste}
+            .value=${this.code}
+            @input=${this.#onInput}
+            @paste=${this.#onPaste}
           />
           <button part="submit" class="primary" type="submit" ?disabled=${this.offline || busy}>${s.submit}</button>
         </div>
@@ -372,8 +378,8 @@ export class MfaOtpFlow extends LitElement {
     `;
   }
 
-  private renderError(): TemplateResult | typeof nothing {
-    const error = errorOf(this.flow.state);
+  #renderError(): TemplateResult | typeof nothing {
+    const error = errorOf(this.#flow.state);
     const text = this.hint || error?.message;
     if (!text) return nothing;
     // Integration problems also show the vendor's code and words: the developer is the reader.
@@ -381,29 +387,33 @@ export class MfaOtpFlow extends LitElement {
       error && !this.hint && (error.kind === 'integration-mismatch' || error.kind === 'bad-input')
         ? html`<span class="developer">${error.code}: ${error.detail}</span>`
         : nothing;
-    return html`<div id="error" part="error" role="alert">
-      ${keyed(`${this.errorSerial}${this.hint ? 'h' : ''}`, html`<span>${text}</span>${developer}`)}
-    </div>`;
+    // Two identical templates from two call sites: lit replaces the nodes when the template changes,
+    // so a new (even identical) message is re-inserted, which is what makes screen readers announce
+    // an alert again. The same as lit's keyed() without the directive's bytes.
+    const content = this.#alertFlip
+      ? html`<span>${text}</span>${developer}`
+      : html`<span>${text}</span>${developer}`;
+    return html`<div id="error" part="error" role="alert">${content}</div>`;
   }
 
-  private renderRecovery(s: MfaStrings): TemplateResult | typeof nothing {
-    const recovery = recoveryFor(this.flow.state);
+  #renderRecovery(s: MfaStrings): TemplateResult | typeof nothing {
+    const recovery = recoveryFor(this.#flow.state);
     if (!recovery || recovery === 'resend') return nothing;
     const label = recovery === 'reopen' ? s.sendNew : s.retry;
-    return html`<button part="retry" class="primary" type="button" ?disabled=${this.offline} @click=${this.onRecover}>
+    return html`<button part="retry" class="primary" type="button" ?disabled=${this.offline} @click=${this.#onRecover}>
       ${label}
     </button>`;
   }
 
   /** Whole seconds left before a new code may be requested (0 when resend is open). */
-  private get secondsLeft(): number {
-    const resendAt = resendAtOf(this.flow.state);
+  get #secondsLeft(): number {
+    const resendAt = resendAtOf(this.#flow.state);
     return resendAt === null ? 0 : Math.max(0, Math.ceil((resendAt - clock.now()) / 1000));
   }
 
-  private renderResend(s: MfaStrings): TemplateResult | typeof nothing {
-    const state = this.flow.state;
-    const left = this.secondsLeft;
+  #renderResend(s: MfaStrings): TemplateResult | typeof nothing {
+    const state = this.#flow.state;
+    const left = this.#secondsLeft;
     const shown =
       state.status === 'code-sent' ||
       state.status === 'verifying' ||
@@ -414,32 +424,32 @@ export class MfaOtpFlow extends LitElement {
       state.status === 'error' && state.sent === 0 ? s.send : state.status === 'error' && state.error.kind === 'code-expired' ? s.sendNew : s.resend;
     const disabled = this.offline || !canResend(state, clock.now()); // closed during the cooldown too
     return html`
-      <button part="resend" class="secondary" type="button" ?disabled=${disabled} @click=${this.onResend}>${label}</button>
+      <button part="resend" class="secondary" type="button" ?disabled=${disabled} @click=${this.#onResend}>${label}</button>
       ${left > 0 ? html`<span class="hint">${s.resendIn} <span part="countdown">${left}</span> ${s.seconds}</span>` : nothing}
     `;
   }
 
   // ---- user intent -----------------------------------------------------------------------
 
-  private readonly onConnectivity = (): void => {
+  readonly #onConnectivity = (): void => {
     this.offline = navigator.onLine === false;
   };
 
-  private onInput(event: InputEvent): void {
+  #onInput(event: InputEvent): void {
     const input = event.target as HTMLInputElement;
-    this.acceptTyped(input.value, input);
+    this.#acceptTyped(input.value, input);
   }
 
-  private onPaste(event: ClipboardEvent): void {
+  #onPaste(event: ClipboardEvent): void {
     // The browser would cut pasted text to maxlength before we see it ("Your code is 123456"
     // → "Your c"), so take the paste ourselves and keep only its digits.
     const text = event.clipboardData?.getData('text') ?? '';
     event.preventDefault();
-    this.acceptTyped(text, event.target as HTMLInputElement);
+    this.#acceptTyped(text, event.target as HTMLInputElement);
   }
 
-  private acceptTyped(raw: string, input: HTMLInputElement): void {
-    const length = this.expectedLength;
+  #acceptTyped(raw: string, input: HTMLInputElement): void {
+    const length = this.#expectedLength;
     const digits = raw.replace(/\D/g, '').slice(0, length);
     const wasComplete = this.code.length === length;
     this.code = digits;
@@ -449,17 +459,17 @@ export class MfaOtpFlow extends LitElement {
     if (digits.length === length && !wasComplete) void this.verify(digits);
   }
 
-  private onSubmit(event: SubmitEvent): void {
+  #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
     void this.verify(this.code);
   }
 
-  private onResend(): void {
+  #onResend(): void {
     void this.resend();
   }
 
-  private onRecover(): void {
-    switch (recoveryFor(this.flow.state)) {
+  #onRecover(): void {
+    switch (recoveryFor(this.#flow.state)) {
       case 'retry-start':
       case 'reopen':
         void this.start();

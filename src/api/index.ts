@@ -4,10 +4,8 @@ export { readAnswer, parseRetryAfter } from './answer.js';
 export { send, type ApiRequest, type RawAnswer } from './transport.js';
 export { tokenRequest, otpRequest, validateRequest } from './requests.js';
 export { ERROR_CODES, errorFromCode, errorFromHttpStatus, transportError, redact } from './errors.js';
+export { TokenRequestSchema, OtpRequestSchema, ValidateRequestSchema } from './request-schemas.js';
 export {
-  TokenRequestSchema,
-  OtpRequestSchema,
-  ValidateRequestSchema,
   AuthSuccessSchema,
   OtpSuccessSchema,
   FailureSchema,

@@ -1,26 +1,9 @@
-// Shapes of what we send to Capillary and what we accept back. Lenient where the vendor is vague
-// (auth.key, the user flags, extra fields, a code sent as a numeric string); strict where the flow
-// depends on a value (the token and the session id).
-import { IDENTIFIER_TYPES } from './types.js';
+// Shapes of what we accept back from Capillary (what we send: request-schemas.ts). Lenient where
+// the vendor is vague (auth.key, the user flags, extra fields, a code sent as a numeric string);
+// strict where the flow depends on a value (the token and the session id).
 import { z } from './zod.js';
 
-const nonEmpty = () => z.string().check(z.minLength(1));
-
-const identity = {
-  identifierType: z.enum(IDENTIFIER_TYPES),
-  identifierValue: nonEmpty(),
-  deviceId: nonEmpty(),
-  brand: nonEmpty(),
-};
-
-export const TokenRequestSchema = z.object({ ...identity, authorizedToken: nonEmpty() });
-export const OtpRequestSchema = z.object({ ...identity, sessionId: nonEmpty() });
-/** The reference table says `otp` is a string, its own example sends a number: we send digits as a string. */
-export const ValidateRequestSchema = z.object({
-  ...identity,
-  sessionId: nonEmpty(),
-  otp: z.string().check(z.regex(/^\d+$/)),
-});
+export const nonEmpty = () => z.string().check(z.minLength(1));
 
 /**
  * A status code as a number, or as a string of digits (proxies that re-serialise may do that).

@@ -58,140 +58,143 @@ export class FlowController implements ReactiveController {
   /** The generated device ID, once known. */
   generatedDeviceId = '';
 
-  private connected = false;
-  private config: FlowConfig | null = null;
+  #connected = false;
+  #config: FlowConfig | null = null;
   /** Id of the latest request: a result that comes back under an older id is dropped. */
-  private run = 0;
-  private requestAbort: AbortController | null = null;
-  private webOtpAbort: AbortController | null = null;
-  private inFlight: Promise<void> | null = null;
-  private tickTimer: unknown = null;
+  #run = 0;
+  #requestAbort: AbortController | null = null;
+  #webOtpAbort: AbortController | null = null;
+  #inFlight: Promise<void> | null = null;
+  #tickTimer: unknown = null;
   /** The first-factor token the flow last started by itself with; auto-start waits for a new one. */
-  private autoStartedWith: string | null = null;
+  #autoStartedWith: string | null = null;
 
-  constructor(private readonly host: FlowHost) {
+  readonly #host: FlowHost;
+
+  constructor(host: FlowHost) {
+    this.#host = host;
     host.addController(this);
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
 
   hostConnected(): void {
-    this.connected = true;
+    this.#connected = true;
     // Start fingerprinting now, while the page is still fetching the first-factor token.
-    if (!this.host.deviceIdOverride()) void this.deviceId();
+    if (!this.#host.deviceIdOverride()) void this.#deviceId();
     void loadReader().catch(() => undefined); // a failure is reported by the call that needs it
-    this.scheduleTick();
+    this.#scheduleTick();
     this.maybeAutoStart();
   }
 
   hostDisconnected(): void {
-    this.connected = false;
-    this.cancelRequests();
-    this.stopTick();
+    this.#connected = false;
+    this.#cancelRequests();
+    this.#stopTick();
     const before = this.state;
     this.state = transition(this.state, { type: 'interrupted' });
-    this.host.flowStateChanged();
+    this.#host.flowStateChanged();
     // Interrupted before a code existed: the chain starts over when the element comes back.
-    if (this.state.status === 'idle' && before.status !== 'idle') this.autoStartedWith = null;
+    if (this.state.status === 'idle' && before.status !== 'idle') this.#autoStartedWith = null;
   }
 
   /** Called by the host after each update: starts the flow once per first-factor token. */
   maybeAutoStart(): void {
-    const token = this.host.authorizedToken;
-    if (!this.connected || this.host.manual || !token || token === this.autoStartedWith) return;
+    const token = this.#host.authorizedToken;
+    if (!this.#connected || this.#host.manual || !token || token === this.#autoStartedWith) return;
     if (this.state.status !== 'idle' && this.state.status !== 'error') return;
-    this.autoStartedWith = token;
-    if (this.state.status === 'error') this.apply({ type: 'reset' });
+    this.#autoStartedWith = token;
+    if (this.state.status === 'error') this.#apply({ type: 'reset' });
     void this.start();
   }
 
   // ---- intents ---------------------------------------------------------------------------
 
   start(): Promise<void> {
-    if (this.state.status === 'starting' || this.state.status === 'sending') return this.inFlight ?? Promise.resolve();
+    if (this.state.status === 'starting' || this.state.status === 'sending') return this.#inFlight ?? Promise.resolve();
     if (!canStart(this.state)) return Promise.resolve();
-    const checked = checkInputs(this.host.flowInputs());
+    const checked = checkInputs(this.#host.flowInputs());
     if (!checked.ok) {
-      this.apply({ type: 'failed', error: configError(checked.problem, this.host.flowStrings()), fallbackResendAt: 0 });
+      this.#apply({ type: 'failed', error: configError(checked.problem, this.#host.flowStrings()), fallbackResendAt: 0 });
       return Promise.resolve();
     }
-    this.config = checked.config;
-    this.autoStartedWith = this.host.authorizedToken; // started with this token: no auto-start again for it
-    this.apply({ type: 'start' });
-    return this.track(this.open(checked.config));
+    this.#config = checked.config;
+    this.#autoStartedWith = this.#host.authorizedToken; // started with this token: no auto-start again for it
+    this.#apply({ type: 'start' });
+    return this.#track(this.#open(checked.config));
   }
 
   resend(): Promise<void> {
-    if (this.state.status === 'sending') return this.inFlight ?? Promise.resolve();
-    if (!this.config || !canResend(this.state, clock.now())) return Promise.resolve();
-    this.apply({ type: 'send' });
-    return this.track(this.sendCode(this.config));
+    if (this.state.status === 'sending') return this.#inFlight ?? Promise.resolve();
+    if (!this.#config || !canResend(this.state, clock.now())) return Promise.resolve();
+    this.#apply({ type: 'send' });
+    return this.#track(this.#sendCode(this.#config));
   }
 
   verify(otp: string): Promise<void> {
-    if (this.state.status === 'verifying') return this.inFlight ?? Promise.resolve();
-    const config = this.config;
+    if (this.state.status === 'verifying') return this.#inFlight ?? Promise.resolve();
+    const config = this.#config;
     if (!config || config.mode !== 'verify' || !canVerify(this.state)) return Promise.resolve();
     if (!isCode(otp, config.otpLength)) return Promise.resolve();
-    this.apply({ type: 'verify' });
-    return this.track(this.checkCode(config, otp));
+    this.#apply({ type: 'verify' });
+    return this.#track(this.#checkCode(config, otp));
   }
 
   reset(): void {
-    this.cancelRequests();
-    this.stopTick();
-    this.config = null;
-    this.apply({ type: 'reset' });
+    this.#cancelRequests();
+    this.#stopTick();
+    this.#config = null;
+    this.#apply({ type: 'reset' });
   }
 
   /** Whether a typed value would be accepted by verify() right now. */
   accepts(otp: string): boolean {
-    return !!this.config && isCode(otp, this.config.otpLength);
+    return !!this.#config && isCode(otp, this.#config.otpLength);
   }
 
   get flowConfig(): FlowConfig | null {
-    return this.config;
+    return this.#config;
   }
 
   // ---- steps -----------------------------------------------------------------------------
 
-  private async open(config: FlowConfig): Promise<void> {
-    const { run, signal } = this.beginRequest();
-    const deviceId = this.host.deviceIdOverride() || (await this.deviceId());
-    if (!this.isCurrent(run)) return;
+  async #open(config: FlowConfig): Promise<void> {
+    const { run, signal } = this.#beginRequest();
+    const deviceId = this.#host.deviceIdOverride() || (await this.#deviceId());
+    if (!this.#isCurrent(run)) return;
     const identity = {
       identifierType: config.identifierType,
       identifierValue: config.identifierValue,
       deviceId,
       brand: config.brand,
     };
-    const result = await this.call(tokenRequest({ ...identity, authorizedToken: config.authorizedToken }), config, signal);
-    if (!this.isCurrent(run)) return;
-    if (!result.ok) return this.fail(result.error);
+    const result = await this.#call(tokenRequest({ ...identity, authorizedToken: config.authorizedToken }), config, signal);
+    if (!this.#isCurrent(run)) return;
+    if (!result.ok) return this.#fail(result.error);
     const session = { sessionId: result.value.user.sessionId, deviceId, identity };
-    this.apply({ type: 'opened', session, cooldownUntil: readCooldown(identity, clock.now()) });
-    return this.sendCode(config);
+    this.#apply({ type: 'opened', session, cooldownUntil: readCooldown(identity, clock.now()) });
+    return this.#sendCode(config);
   }
 
-  private async sendCode(config: FlowConfig): Promise<void> {
+  async #sendCode(config: FlowConfig): Promise<void> {
     if (this.state.status !== 'sending') return;
     const { session, resendAt: notBefore } = this.state;
-    const { run, signal } = this.beginRequest();
+    const { run, signal } = this.#beginRequest();
     // A code went out for this customer moments ago (before a reload, a reset or a reopened
     // session): a new one waits for that cooldown, so reloading cannot skip it.
     if (notBefore !== null && notBefore > clock.now()) {
-      this.scheduleTick();
-      await this.sleepUntil(notBefore, signal);
-      if (!this.isCurrent(run)) return;
+      this.#scheduleTick();
+      await this.#sleepUntil(notBefore, signal);
+      if (!this.#isCurrent(run)) return;
     }
-    const result = await this.call(otpRequest({ ...session.identity, sessionId: session.sessionId }), config, signal);
-    if (!this.isCurrent(run)) return;
-    if (!result.ok) return this.fail(result.error);
+    const result = await this.#call(otpRequest({ ...session.identity, sessionId: session.sessionId }), config, signal);
+    if (!this.#isCurrent(run)) return;
+    if (!result.ok) return this.#fail(result.error);
     const resendAt = clock.now() + config.resendAfterMs;
     saveCooldown(session.identity, resendAt);
-    this.apply({ type: 'sent', resendAt });
+    this.#apply({ type: 'sent', resendAt });
     const sent = this.state as FlowState;
-    this.emit(
+    this.#emit(
       mfaEvent('mfa-otp-sent', {
         sessionId: session.sessionId,
         deviceId: session.deviceId,
@@ -199,90 +202,90 @@ export class FlowController implements ReactiveController {
         resendAvailableAt: resendAt,
       }),
     );
-    this.scheduleTick();
-    if (config.mode === 'verify') this.listenForSmsCode();
+    this.#scheduleTick();
+    if (config.mode === 'verify') this.#listenForSmsCode();
   }
 
-  private async checkCode(config: FlowConfig, otp: string): Promise<void> {
+  async #checkCode(config: FlowConfig, otp: string): Promise<void> {
     if (this.state.status !== 'verifying') return;
     const { session } = this.state;
-    const { run, signal } = this.beginRequest();
-    const result = await this.call(validateRequest({ ...session.identity, sessionId: session.sessionId, otp }), config, signal);
-    if (!this.isCurrent(run)) return;
-    if (!result.ok) return this.fail(result.error);
+    const { run, signal } = this.#beginRequest();
+    const result = await this.#call(validateRequest({ ...session.identity, sessionId: session.sessionId, otp }), config, signal);
+    if (!this.#isCurrent(run)) return;
+    if (!result.ok) return this.#fail(result.error);
     clearCooldown(session.identity);
-    this.stopWebOtp();
-    this.stopTick();
-    this.apply({ type: 'verified', result: result.value });
+    this.#stopWebOtp();
+    this.#stopTick();
+    this.#apply({ type: 'verified', result: result.value });
     const { token, key, user } = result.value;
-    this.emit(mfaEvent('mfa-verified', { token, key, user, sessionId: session.sessionId, deviceId: session.deviceId }));
+    this.#emit(mfaEvent('mfa-verified', { token, key, user, sessionId: session.sessionId, deviceId: session.deviceId }));
   }
 
-  private fail(apiError: ApiError): void {
+  #fail(apiError: ApiError): void {
     if (apiError.kind === 'aborted') return; // only we abort, and only when the result no longer matters
     const now = clock.now();
     const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
-    const error = fromApiError(apiError, this.host.flowStrings(), offline, now);
-    this.apply({ type: 'failed', error, fallbackResendAt: now + RATE_LIMIT_FALLBACK_MS });
+    const error = fromApiError(apiError, this.#host.flowStrings(), offline, now);
+    this.#apply({ type: 'failed', error, fallbackResendAt: now + RATE_LIMIT_FALLBACK_MS });
     const state = this.state;
     const session = sessionOf(state);
     const resendAt = resendAtOf(state);
     if (error.kind === 'rate-limited' && session && resendAt) saveCooldown(session.identity, resendAt);
-    if (state.status === 'error' && !canVerify(state)) this.stopWebOtp();
-    this.scheduleTick();
+    if (state.status === 'error' && !canVerify(state)) this.#stopWebOtp();
+    this.#scheduleTick();
   }
 
   // ---- plumbing --------------------------------------------------------------------------
 
-  private apply(event: FlowEvent): void {
+  #apply(event: FlowEvent): void {
     const previous = this.state;
     const next = transition(previous, event);
     if (next === previous) return;
     this.state = next;
-    this.host.flowStateChanged();
-    this.host.requestUpdate();
+    this.#host.flowStateChanged();
+    this.#host.requestUpdate();
     if (next.status !== previous.status) {
-      this.emit(mfaEvent('mfa-state-change', { state: next.status, previousState: previous.status }));
+      this.#emit(mfaEvent('mfa-state-change', { state: next.status, previousState: previous.status }));
     }
     const error = errorOf(next);
-    if (error && error !== errorOf(previous)) this.emit(mfaEvent('mfa-error', toDetail(error)));
+    if (error && error !== errorOf(previous)) this.#emit(mfaEvent('mfa-error', toDetail(error)));
   }
 
-  private emit(event: Event): void {
+  #emit(event: Event): void {
     // The contract: no mfa-* event once the element has left the document.
-    if (this.connected) this.host.dispatchEvent(event);
+    if (this.#connected) this.#host.dispatchEvent(event);
   }
 
-  private track(work: Promise<void>): Promise<void> {
+  #track(work: Promise<void>): Promise<void> {
     // Never rejects: a bug inside a step must not become an unhandled rejection on the page.
     const settled = work.catch(() => undefined).finally(() => {
-      if (this.inFlight === settled) this.inFlight = null;
+      if (this.#inFlight === settled) this.#inFlight = null;
     });
-    this.inFlight = settled;
+    this.#inFlight = settled;
     return settled;
   }
 
-  private beginRequest(): { run: number; signal: AbortSignal } {
-    this.requestAbort?.abort();
-    this.requestAbort = new AbortController();
-    return { run: ++this.run, signal: this.requestAbort.signal };
+  #beginRequest(): { run: number; signal: AbortSignal } {
+    this.#requestAbort?.abort();
+    this.#requestAbort = new AbortController();
+    return { run: ++this.#run, signal: this.#requestAbort.signal };
   }
 
-  private isCurrent(run: number): boolean {
-    return this.connected && run === this.run;
+  #isCurrent(run: number): boolean {
+    return this.#connected && run === this.#run;
   }
 
-  private cancelRequests(): void {
-    this.run++;
-    this.requestAbort?.abort();
-    this.requestAbort = null;
-    this.inFlight = null;
-    this.stopWebOtp();
+  #cancelRequests(): void {
+    this.#run++;
+    this.#requestAbort?.abort();
+    this.#requestAbort = null;
+    this.#inFlight = null;
+    this.#stopWebOtp();
   }
 
   /** Sends now; the answer is read once both it and the reader chunk are in. */
-  private async call<T>(request: ApiRequest<T>, config: FlowConfig, signal: AbortSignal): Promise<ApiResult<T>> {
-    const answer = send(this.callOptions(config, signal), () => request);
+  async #call<T>(request: ApiRequest<T>, config: FlowConfig, signal: AbortSignal): Promise<ApiResult<T>> {
+    const answer = send(this.#callOptions(config, signal), () => request);
     try {
       const api = await loadReader();
       return api.readAnswer(request, await answer);
@@ -296,69 +299,69 @@ export class FlowController implements ReactiveController {
     }
   }
 
-  private callOptions(config: FlowConfig, signal: AbortSignal): CallOptions {
+  #callOptions(config: FlowConfig, signal: AbortSignal): CallOptions {
     const options: CallOptions = {
       baseUrl: config.baseUrl,
-      headers: this.host.flowHeaders(),
+      headers: this.#host.flowHeaders(),
       signal,
       timeoutMs: config.timeoutMs,
     };
-    const fetchImpl = this.host.flowFetch();
+    const fetchImpl = this.#host.flowFetch();
     if (fetchImpl) options.fetch = fetchImpl;
     return options;
   }
 
-  private async deviceId(): Promise<string> {
+  async #deviceId(): Promise<string> {
     const id = await getDeviceId();
     this.generatedDeviceId = id;
     return id;
   }
 
   /** Re-renders at each whole-second boundary of the resend deadline, then stops. */
-  private scheduleTick(): void {
-    this.stopTick();
+  #scheduleTick(): void {
+    this.#stopTick();
     const resendAt = resendAtOf(this.state);
-    if (!this.connected || resendAt === null) return;
+    if (!this.#connected || resendAt === null) return;
     const left = resendAt - clock.now();
     if (left <= 0) return;
-    this.tickTimer = clock.setTimeout(() => {
-      this.tickTimer = null;
-      this.host.requestUpdate();
-      this.scheduleTick();
+    this.#tickTimer = clock.setTimeout(() => {
+      this.#tickTimer = null;
+      this.#host.requestUpdate();
+      this.#scheduleTick();
     }, left % 1000 || 1000);
   }
 
-  private sleepUntil(deadline: number, signal: AbortSignal): Promise<void> {
+  #sleepUntil(deadline: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const timer = clock.setTimeout(resolve, deadline - clock.now());
       signal.addEventListener('abort', () => (clock.clearTimeout(timer), resolve()), { once: true });
     });
   }
 
-  private stopTick(): void {
-    if (this.tickTimer !== null) clock.clearTimeout(this.tickTimer);
-    this.tickTimer = null;
+  #stopTick(): void {
+    if (this.#tickTimer !== null) clock.clearTimeout(this.#tickTimer);
+    this.#tickTimer = null;
   }
 
   /** WebOTP: let the browser offer the code from the SMS; aborted when the flow moves on. */
-  private listenForSmsCode(): void {
+  #listenForSmsCode(): void {
     if (typeof window === 'undefined' || !('OTPCredential' in window) || !navigator.credentials) return;
-    this.stopWebOtp();
+    this.#stopWebOtp();
     const abort = new AbortController();
-    this.webOtpAbort = abort;
+    this.#webOtpAbort = abort;
     const request = { otp: { transport: ['sms'] }, signal: abort.signal } as CredentialRequestOptions;
     navigator.credentials
       .get(request)
       .then((credential) => {
         const code = (credential as (Credential & { code?: string }) | null)?.code;
-        if (code && !abort.signal.aborted && this.connected) this.host.receiveOtp(code);
+        if (code && !abort.signal.aborted && this.#connected) this.#host.receiveOtp(code);
       })
       .catch(() => undefined); // dismissed, aborted or unsupported: the customer types the code
   }
 
-  private stopWebOtp(): void {
-    this.webOtpAbort?.abort();
-    this.webOtpAbort = null;
+  #stopWebOtp(): void {
+    this.#webOtpAbort?.abort();
+    this.#webOtpAbort = null;
   }
 }
 

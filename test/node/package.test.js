@@ -91,8 +91,9 @@ test('dist/mfa-otp-flow.js has only relative imports, so a plain script tag load
     seen.add(file);
     const code = readFileSync(file, 'utf8');
     const specs = [
-      ...code.matchAll(/\b(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g),
-      ...code.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g),
+      // The minifier may quote a specifier with backticks.
+      ...code.matchAll(/\b(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["'`]([^"'`]+)["'`]/g),
+      ...code.matchAll(/\bimport\s*\(\s*["'`]([^"'`]+)["'`]\s*\)/g),
     ].map((m) => m[1]);
     for (const spec of specs) {
       if (!spec.startsWith('./') && !spec.startsWith('../')) {
