@@ -1,6 +1,7 @@
-// The device ID sent in all three calls: a FingerprintJS visitor ID kept in localStorage, so the same
-// browser keeps the same ID across visits. Whatever fails (storage, fingerprinting), a random UUID
-// stands in: this module resolves, never rejects. Nothing runs at import time.
+// The device ID sent in all three calls: a device fingerprint (src/device-fingerprint.ts) kept in
+// localStorage, so the same browser keeps the same ID across visits. Whatever fails (storage,
+// fingerprinting), a random UUID stands in: this module resolves, never rejects. Nothing runs at
+// import time.
 
 export const DEVICE_ID_STORAGE_KEY = 'mfa-otp-flow:device-id';
 
@@ -77,17 +78,16 @@ async function withinBudget(work: Fingerprint): Promise<string | undefined> {
 }
 
 /**
- * FingerprintJS's own `load()` cannot exclude a source, and its `fontPreferences` source writes
- * `iframe.srcdoc`, which `require-trusted-types-for 'script'` blocks. So the agent is assembled from
- * the library's exported parts, the same way `load()` does it, minus that source. `load()`'s
- * monitoring request is never made because `load()` is never called. The import is dynamic so the
- * library lands in its own chunk and is fetched only when no ID is stored.
+ * The fingerprint source set lives in ./device-fingerprint.ts, which imports only the FingerprintJS
+ * pieces it uses (importing the library's `sources` object would bundle every source). FingerprintJS's
+ * `load()` is never called, so its monitoring request is never made, and its `fontPreferences` source,
+ * which writes `iframe.srcdoc` (blocked by `require-trusted-types-for 'script'`), is not in the set. The
+ * import is dynamic so that module and its FingerprintJS parts land in their own chunk, fetched only
+ * when no ID is stored.
  */
 async function fingerprintWithoutIframeHtml(): Promise<string> {
-  const fp = await import('@fingerprintjs/fingerprintjs');
-  await fp.prepareForSources();
-  const getComponents = fp.loadSources(fp.sources, { cache: {}, debug: false }, ['fontPreferences']);
-  return fp.hashComponents(await getComponents());
+  const { deviceFingerprint } = await import('./device-fingerprint.js');
+  return deviceFingerprint();
 }
 
 function randomId(): string {

@@ -1,5 +1,6 @@
-// The device ID: stable across calls and visits, FingerprintJS only when nothing is stored, and an ID
-// whatever breaks. Order matters for the first test: it needs a page that never loaded FingerprintJS.
+// The device ID: stable across calls and visits, fingerprinting (src/device-fingerprint.ts and the
+// FingerprintJS parts it uses) only when nothing is stored, and an ID whatever breaks. Order matters for
+// the first test: it needs a page that never loaded either.
 import { expect } from '@open-wc/testing';
 import {
   DEVICE_ID_STORAGE_KEY,
@@ -11,8 +12,11 @@ import {
 const VISITOR_ID = /^[0-9a-f]{32}$/;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+/** Whether this page fetched the fingerprint module or FingerprintJS (the dev server serves both as is). */
 const fingerprintLoaded = () =>
-  performance.getEntriesByType('resource').some((entry) => entry.name.includes('@fingerprintjs'));
+  performance
+    .getEntriesByType('resource')
+    .some((entry) => entry.name.includes('/device-fingerprint.') || entry.name.includes('@fingerprintjs'));
 
 /** A page reload as far as this module is concerned: memory gone, storage kept. */
 const reload = resetDeviceIdCacheForTests;
@@ -29,7 +33,7 @@ describe('device ID', () => {
     else localStorage.setItem(DEVICE_ID_STORAGE_KEY, saved);
   });
 
-  it('returns the stored ID without loading FingerprintJS', async () => {
+  it('returns the stored ID without loading the fingerprint module or FingerprintJS', async () => {
     localStorage.setItem(DEVICE_ID_STORAGE_KEY, 'stored-0123456789abcdef');
     reload();
     expect(await getDeviceId()).to.equal('stored-0123456789abcdef');
@@ -64,6 +68,32 @@ describe('device ID', () => {
     }
   });
 
+  it('never sends the FingerprintJS monitoring request (load() is never called)', async () => {
+    const { open, send } = XMLHttpRequest.prototype;
+    const { random } = Math;
+    const opened: string[] = [];
+    XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, ...args: unknown[]) {
+      opened.push(String(args[1]));
+      return (open as (...a: unknown[]) => void).apply(this, args);
+    } as typeof open;
+    XMLHttpRequest.prototype.send = () => {}; // nothing actually goes out
+    Math.random = () => 0; // load() sends it on 1 load in 1000; this makes it every one
+    try {
+      localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
+      reload();
+      expect(await getDeviceId()).to.match(VISITOR_ID);
+      expect(opened).to.deep.equal([]);
+
+      // The stock load() does send it: the spy would have seen it.
+      const fp = await import('@fingerprintjs/fingerprintjs');
+      await fp.load();
+      expect(opened.some((url) => url.includes('monitoring'))).to.equal(true);
+    } finally {
+      Object.assign(XMLHttpRequest.prototype, { open, send });
+      Math.random = random;
+    }
+  });
+
   it('keeps the same ID across calls and across a reload', async () => {
     localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
     reload();
@@ -75,6 +105,22 @@ describe('device ID', () => {
     localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
     reload();
     expect(await getDeviceId()).to.equal(first);
+  });
+
+  it('fingerprints to the same ID on 5 runs in a row, storage wiped before each', async () => {
+    // What recovering the ID after a storage wipe relies on: no source in the set varies between runs.
+    const ids: string[] = [];
+    for (let run = 0; run < 5; run++) {
+      localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
+      reload();
+      ids.push(await getDeviceId());
+      expect(localStorage.getItem(DEVICE_ID_STORAGE_KEY)).to.equal(ids[run]);
+    }
+    expect(ids[0]).to.match(VISITOR_ID);
+    expect(new Set(ids).size, ids.join(' ')).to.equal(1);
+    // And the module on its own agrees, so none of the five fell back to a random ID.
+    const { deviceFingerprint } = await import('../../src/device-fingerprint.js');
+    expect(await deviceFingerprint()).to.equal(ids[0]);
   });
 
   it('shares one computation between concurrent callers', async () => {

@@ -3,9 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -111,6 +112,19 @@ test('dist/mfa-otp-flow.js has only relative imports, so a plain script tag load
   for (const f of seen) {
     if (f === at('dist/mfa-otp-flow.js')) continue;
     assert.ok(f.startsWith(at('dist/chunks') + '/'), `${f} is outside dist/chunks`);
+  }
+});
+
+test('the standalone bundle fingerprints from one small chunk, without the source that writes iframe.srcdoc', () => {
+  // src/device-fingerprint.ts imports FingerprintJS piece by piece; importing its `sources` object
+  // instead would bring back every source (39.5 KB min / 15.2 KB gzip), fontPreferences included.
+  const chunks = readdirSync(at('dist/chunks')).filter((f) => f.endsWith('.js'));
+  const fingerprint = chunks.filter((f) => f.startsWith('device-fingerprint-'));
+  assert.equal(fingerprint.length, 1, `expected one fingerprint chunk, found ${chunks.join(', ')}`);
+  const gzip = gzipSync(readFileSync(at(`dist/chunks/${fingerprint[0]}`)), { level: 9 }).length;
+  assert.ok(gzip <= 5 * 1024, `${fingerprint[0]} is ${gzip} bytes gzip, over 5 KB`);
+  for (const file of ['dist/mfa-otp-flow.js', ...chunks.map((f) => `dist/chunks/${f}`)]) {
+    assert.ok(!readFileSync(at(file), 'utf8').includes('srcdoc'), `${file} mentions srcdoc`);
   }
 });
 
