@@ -90,15 +90,14 @@ async function fingerprintWithoutIframeHtml(): Promise<string> {
   return deviceFingerprint();
 }
 
+/**
+ * A random UUID v4. Each x of the template becomes a random hex digit (y one of 8, 9, a, b), from
+ * crypto.getRandomValues, which unlike crypto.randomUUID also exists outside secure contexts; a
+ * page without it still gets an ID, from Math.random.
+ */
 function randomId(): string {
-  const c = globalThis.crypto;
-  // randomUUID exists only in secure contexts; getRandomValues everywhere.
-  if (typeof c?.randomUUID === 'function') return c.randomUUID();
-  const bytes = new Uint8Array(16);
-  if (typeof c?.getRandomValues === 'function') c.getRandomValues(bytes);
-  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => {
+    const r = (globalThis.crypto?.getRandomValues?.(new Uint8Array(1))[0] ?? Math.random() * 256) & 15;
+    return (c === 'x' ? r : (r & 3) | 8).toString(16);
+  });
 }

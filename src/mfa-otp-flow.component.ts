@@ -387,12 +387,13 @@ export class MfaOtpFlow extends LitElement {
       error && !this.hint && (error.kind === 'integration-mismatch' || error.kind === 'bad-input')
         ? html`<span class="developer">${error.code}: ${error.detail}</span>`
         : nothing;
-    // Two identical templates from two call sites: lit replaces the nodes when the template changes,
-    // so a new (even identical) message is re-inserted, which is what makes screen readers announce
-    // an alert again. The same as lit's keyed() without the directive's bytes.
+    // Two templates in turn: lit replaces the nodes when the template changes, so a new (even
+    // identical) message is re-inserted, which is what makes screen readers announce an alert again.
+    // lit's keyed() without the directive's bytes. Their static text must differ, or the minifier
+    // folds the two branches into one.
     const content = this.#alertFlip
       ? html`<span>${text}</span>${developer}`
-      : html`<span>${text}</span>${developer}`;
+      : html`<span data-again>${text}</span>${developer}`;
     return html`<div id="error" part="error" role="alert">${content}</div>`;
   }
 

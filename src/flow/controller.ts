@@ -9,8 +9,7 @@ import { getDeviceId } from '../device-id.js';
 import { mfaEvent } from '../events.js';
 import type { MfaStrings } from '../strings.js';
 import { clock } from './clock.js';
-import { clearCooldown, readCooldown, saveCooldown } from './cooldown-store.js';
-import { configError, fromApiError, toDetail } from './errors.js';
+import { configError, describeWith, toDetail, unloadedError } from './errors.js';
 import {
   IDLE,
   canResend,
@@ -24,14 +23,13 @@ import {
   type FlowState,
 } from './machine.js';
 
-// Reading the answers takes zod/mini and the error table, most of the bytes: they load in their own
-// chunk when the element connects, alongside fingerprinting and the first request, so the first
-// chunk stays small and no request waits for them. A chunk that failed to load is fetched again next time.
-type AnswerReader = typeof import('../api/answer.js');
-let reader: Promise<AnswerReader> | null = null;
-const loadReader = (): Promise<AnswerReader> =>
-  (reader ??= import('../api/answer.js').catch((cause: unknown) => {
-    reader = null;
+// What is needed only once an answer is in (after-answer.ts) loads in its own chunk from connect on.
+// A chunk that failed to load is fetched again by the next call.
+type AfterAnswer = typeof import('./after-answer.js');
+let afterAnswer: Promise<AfterAnswer> | null = null;
+const loadAfterAnswer = (): Promise<AfterAnswer> =>
+  (afterAnswer ??= import('./after-answer.js').catch((cause: unknown) => {
+    afterAnswer = null;
     throw cause;
   }));
 
@@ -64,6 +62,8 @@ export class FlowController implements ReactiveController {
   #run = 0;
   #requestAbort: AbortController | null = null;
   #webOtpAbort: AbortController | null = null;
+  /** The after-answer chunk, set by the first call whose answer was read (so always, after an answer). */
+  #later: AfterAnswer | null = null;
   #inFlight: Promise<void> | null = null;
   #tickTimer: unknown = null;
   /** The first-factor token the flow last started by itself with; auto-start waits for a new one. */
@@ -82,7 +82,7 @@ export class FlowController implements ReactiveController {
     this.#connected = true;
     // Start fingerprinting now, while the page is still fetching the first-factor token.
     if (!this.#host.deviceIdOverride()) void this.#deviceId();
-    void loadReader().catch(() => undefined); // a failure is reported by the call that needs it
+    void loadAfterAnswer().catch(() => undefined); // a failure is reported by the call that needs it
     this.#scheduleTick();
     this.maybeAutoStart();
   }
@@ -172,7 +172,7 @@ export class FlowController implements ReactiveController {
     if (!this.#isCurrent(run)) return;
     if (!result.ok) return this.#fail(result.error);
     const session = { sessionId: result.value.user.sessionId, deviceId, identity };
-    this.#apply({ type: 'opened', session, cooldownUntil: readCooldown(identity, clock.now()) });
+    this.#apply({ type: 'opened', session, cooldownUntil: this.#later?.readCooldown(identity, clock.now()) ?? null });
     return this.#sendCode(config);
   }
 
@@ -191,7 +191,7 @@ export class FlowController implements ReactiveController {
     if (!this.#isCurrent(run)) return;
     if (!result.ok) return this.#fail(result.error);
     const resendAt = clock.now() + config.resendAfterMs;
-    saveCooldown(session.identity, resendAt);
+    this.#later?.saveCooldown(session.identity, resendAt);
     this.#apply({ type: 'sent', resendAt });
     const sent = this.state as FlowState;
     this.#emit(
@@ -213,7 +213,7 @@ export class FlowController implements ReactiveController {
     const result = await this.#call(validateRequest({ ...session.identity, sessionId: session.sessionId, otp }), config, signal);
     if (!this.#isCurrent(run)) return;
     if (!result.ok) return this.#fail(result.error);
-    clearCooldown(session.identity);
+    this.#later?.clearCooldown(session.identity);
     this.#stopWebOtp();
     this.#stopTick();
     this.#apply({ type: 'verified', result: result.value });
@@ -225,12 +225,16 @@ export class FlowController implements ReactiveController {
     if (apiError.kind === 'aborted') return; // only we abort, and only when the result no longer matters
     const now = clock.now();
     const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
-    const error = fromApiError(apiError, this.#host.flowStrings(), offline, now);
+    const strings = this.#host.flowStrings();
+    // Without the after-answer chunk no answer was read: the chunk itself failed to load.
+    const error = this.#later
+      ? this.#later.fromApiError(apiError, describeWith(strings), offline, now)
+      : unloadedError(apiError.step, strings, offline);
     this.#apply({ type: 'failed', error, fallbackResendAt: now + RATE_LIMIT_FALLBACK_MS });
     const state = this.state;
     const session = sessionOf(state);
     const resendAt = resendAtOf(state);
-    if (error.kind === 'rate-limited' && session && resendAt) saveCooldown(session.identity, resendAt);
+    if (error.kind === 'rate-limited' && session && resendAt) this.#later?.saveCooldown(session.identity, resendAt);
     if (state.status === 'error' && !canVerify(state)) this.#stopWebOtp();
     this.#scheduleTick();
   }
@@ -287,8 +291,9 @@ export class FlowController implements ReactiveController {
   async #call<T>(request: ApiRequest<T>, config: FlowConfig, signal: AbortSignal): Promise<ApiResult<T>> {
     const answer = send(this.#callOptions(config, signal), () => request);
     try {
-      const api = await loadReader();
-      return api.readAnswer(request, await answer);
+      const later = await loadAfterAnswer();
+      this.#later = later;
+      return later.readAnswer(request, await answer);
     } catch {
       // The reader chunk could not be fetched (offline, a dropped connection): as retryable as
       // any network failure, and the next try fetches it again.
@@ -345,18 +350,12 @@ export class FlowController implements ReactiveController {
 
   /** WebOTP: let the browser offer the code from the SMS; aborted when the flow moves on. */
   #listenForSmsCode(): void {
-    if (typeof window === 'undefined' || !('OTPCredential' in window) || !navigator.credentials) return;
     this.#stopWebOtp();
     const abort = new AbortController();
     this.#webOtpAbort = abort;
-    const request = { otp: { transport: ['sms'] }, signal: abort.signal } as CredentialRequestOptions;
-    navigator.credentials
-      .get(request)
-      .then((credential) => {
-        const code = (credential as (Credential & { code?: string }) | null)?.code;
-        if (code && !abort.signal.aborted && this.#connected) this.#host.receiveOtp(code);
-      })
-      .catch(() => undefined); // dismissed, aborted or unsupported: the customer types the code
+    this.#later?.listenForSmsCode(abort.signal, (code) => {
+      if (this.#connected) this.#host.receiveOtp(code);
+    });
   }
 
   #stopWebOtp(): void {

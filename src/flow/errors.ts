@@ -1,28 +1,11 @@
-// Turns client errors and local problems into the element's error value: the contract's
-// mfa-error detail plus the customer-facing text, looked up from one table.
-import type { ApiError, ErrorKind } from '../api/types.js';
+// The element's error value: the contract's mfa-error detail plus the customer-facing text. Errors
+// made before any answer came back live here; those made from an answer, in api-errors.ts (which
+// loads with the after-answer chunk).
+import type { ApiStep, ErrorKind } from '../api/types.js';
 import type { ErrorStep, MfaErrorDetail } from '../events.js';
 import { format, type MfaStrings, type StringKey } from '../strings.js';
 
 export type FlowErrorKind = MfaErrorDetail['kind'];
-
-const MESSAGE_FOR_KIND: Record<FlowErrorKind, StringKey> = {
-  config: 'errorConfig',
-  offline: 'errorOffline',
-  'rate-limited': 'errorRateLimited',
-  'session-expired': 'errorSessionExpired',
-  'code-expired': 'errorCodeExpired',
-  'invalid-code': 'errorInvalidCode',
-  'attempts-exhausted': 'errorAttemptsExhausted',
-  'reauth-required': 'errorReauth',
-  'bad-input': 'errorIntegration',
-  'integration-mismatch': 'errorIntegration',
-  server: 'errorServer',
-  network: 'errorNetwork',
-  timeout: 'errorTimeout',
-  aborted: 'errorNetwork',
-  'invalid-response': 'errorInvalidResponse',
-};
 
 /** The flow's error: what mfa-error carries, plus the developer detail kept out of the message. */
 export interface FlowError extends MfaErrorDetail {
@@ -30,38 +13,13 @@ export interface FlowError extends MfaErrorDetail {
   detail: string;
 }
 
-export function customerMessage(
-  strings: MfaStrings,
-  kind: FlowErrorKind,
-  code: MfaErrorDetail['code'],
-  detail: string,
-): string {
-  return format(strings[MESSAGE_FOR_KIND[kind]], { code, detail });
-}
+/** Fills the customer's text for a message key from the host's strings, with {code} and {detail}. */
+export type Describe = (key: StringKey, code: MfaErrorDetail['code'], detail: string) => string;
 
-export function fromApiError(
-  error: ApiError,
-  strings: MfaStrings,
-  offline: boolean,
-  now: number,
-): FlowError {
-  // A request that failed at the transport level while the browser reports no network is
-  // "offline": the customer has something to fix on their side, and we can say so.
-  const isTransport = error.kind === 'network' || error.kind === 'timeout';
-  const kind: FlowErrorKind = isTransport && offline ? 'offline' : error.kind;
-  const code = kind === 'offline' ? 'offline' : error.code === 'aborted' ? 'network' : error.code;
-  const result: FlowError = {
-    step: error.step,
-    code,
-    kind,
-    retryable: error.retryable,
-    message: customerMessage(strings, kind, code, error.message),
-    detail: error.message,
-  };
-  if (error.httpStatus !== undefined) result.httpStatus = error.httpStatus;
-  if (error.retryAfterMs !== undefined) result.retryAt = now + error.retryAfterMs;
-  return result;
-}
+export const describeWith =
+  (strings: MfaStrings): Describe =>
+  (key, code, detail) =>
+    format(strings[key], { code, detail });
 
 export function configError(problem: string, strings: MfaStrings): FlowError {
   return {
@@ -69,9 +27,20 @@ export function configError(problem: string, strings: MfaStrings): FlowError {
     code: 'config',
     kind: 'config',
     retryable: false,
-    message: customerMessage(strings, 'config', 'config', problem),
+    message: describeWith(strings)('errorConfig', 'config', problem),
     detail: problem,
   };
+}
+
+/**
+ * A call whose answer could not be read because the after-answer chunk did not load (offline, a
+ * dropped connection): as retryable as any network failure, and the next try fetches the chunk again.
+ */
+export function unloadedError(step: ApiStep, strings: MfaStrings, offline: boolean): FlowError {
+  const kind = offline ? 'offline' : 'network';
+  const detail = 'The MFA client could not be loaded';
+  const message = describeWith(strings)(offline ? 'errorOffline' : 'errorNetwork', kind, detail);
+  return { step, code: kind, kind, retryable: true, message, detail };
 }
 
 /** The event detail: the FlowError without the developer-only field. */
