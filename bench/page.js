@@ -1,6 +1,7 @@
 // Runs inside the benchmark page: each function measures one thing with performance.now() and
 // returns milliseconds. The element comes from the built dist/mfa-otp-flow.js, as a page gets it.
 const BASE = '/sandbox/bench';
+const DEVICE_ID_KEY = 'mfa-otp-flow:device-id';
 const json = (r) => r.json();
 const post = (path, body) =>
   fetch(BASE + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then(json);
@@ -11,16 +12,24 @@ const codeFor = async (value) => {
   const { messages } = await fetch(`${BASE}/__emulator/outbox?identifierValue=${value}`).then(json);
   return messages[messages.length - 1].code;
 };
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now())));
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function mount(value, token) {
   const el = document.createElement('mfa-otp-flow');
   el.setAttribute('base-url', BASE);
   el.setAttribute('brand', 'Bench');
   el.setAttribute('identifier-value', value);
-  el.authorizedToken = token;
+  if (token) el.authorizedToken = token;
   return el;
 }
 const once = (el, name) => new Promise((resolve) => el.addEventListener(name, resolve, { once: true }));
+/**
+ * The time an event is dispatched, taken in its listener: what follows an `await` of it also
+ * includes whatever microtasks were queued before it (the element's own re-render, say).
+ */
+const firedAt = (el, name) =>
+  new Promise((resolve) => el.addEventListener(name, () => resolve(performance.now()), { once: true }));
 
 /** A connected element whose first code has been sent; resolves to it and the code. */
 async function withCodeSent() {
@@ -32,16 +41,40 @@ async function withCodeSent() {
   return { el, code: await codeFor(value) };
 }
 
-/** Element connected → mfa-otp-sent. Cold: no stored device ID (fingerprinting runs). */
+const resourcesSince = (t0, part) =>
+  performance.getEntriesByType('resource').filter((e) => e.name.includes(part) && e.startTime >= t0);
+
+/**
+ * Element connected → mfa-otp-sent, with the first-factor token already set. Cold: no stored
+ * device ID (fingerprinting runs). Also says whether the fingerprint chunk was fetched.
+ */
 window.connectToSent = async (cold) => {
-  if (cold) localStorage.removeItem('mfa-otp-flow:device-id');
+  if (cold) localStorage.removeItem(DEVICE_ID_KEY);
   const value = mobile();
   const el = mount(value, await mint());
-  const sent = once(el, 'mfa-otp-sent');
+  const sent = firedAt(el, 'mfa-otp-sent');
   const t0 = performance.now();
   document.body.append(el);
-  await sent;
-  const ms = performance.now() - t0;
+  const ms = (await sent) - t0;
+  el.remove();
+  return { ms, fingerprinted: resourcesSince(t0, 'device-fingerprint').length > 0 };
+};
+
+/**
+ * A first visit where the page connects the element before it has the first-factor token (the
+ * usual order: the password step is still answering). Fingerprinting starts at connect, so by the
+ * time the token arrives `waitMs` later it should be done: token set → mfa-otp-sent.
+ */
+window.tokenLaterToSent = async (waitMs) => {
+  localStorage.removeItem(DEVICE_ID_KEY);
+  const value = mobile();
+  const el = mount(value, '');
+  const sent = firedAt(el, 'mfa-otp-sent');
+  document.body.append(el);
+  const [token] = await Promise.all([mint(), wait(waitMs)]);
+  const t0 = performance.now();
+  el.authorizedToken = token;
+  const ms = (await sent) - t0;
   el.remove();
   return ms;
 };
@@ -57,14 +90,18 @@ window.floorTwoCalls = async () => {
   return performance.now() - t0;
 };
 
-/** Code submitted → mfa-verified, and the floor of one plain validate call. */
+/** The last digit typed (the field auto-submits) → mfa-verified, and the floor of one plain validate call. */
 window.verifyVsFloor = async () => {
   const { el, code } = await withCodeSent();
-  const verified = once(el, 'mfa-verified');
+  await el.updateComplete;
+  const input = el.shadowRoot.querySelector('[part="input"]');
+  input.value = code.slice(0, -1);
+  input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+  const verified = firedAt(el, 'mfa-verified');
   const t0 = performance.now();
-  el.verify(code);
-  await verified;
-  const element = performance.now() - t0;
+  input.value = code;
+  input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, data: code.slice(-1) }));
+  const element = (await verified) - t0;
   el.remove();
 
   const v2 = mobile();
@@ -77,17 +114,39 @@ window.verifyVsFloor = async () => {
   return { element, floor: performance.now() - t1 };
 };
 
-/** Connected → the frame in which the element's content is first painted. */
+/**
+ * Connected → the element's content is in its shadow root (lit renders in a microtask), and whether
+ * that happened before the next frame, i.e. whether the first paint after connecting shows it.
+ */
 window.firstRender = async () => {
   const el = mount(mobile(), '');
   el.setAttribute('manual', '');
+  const frame = nextFrame();
   const t0 = performance.now();
   document.body.append(el);
-  const painted = await new Promise((resolve) =>
-    requestAnimationFrame(() => resolve(el.shadowRoot && el.shadowRoot.querySelector('[part="status"]') ? performance.now() : NaN)),
-  );
+  await el.updateComplete;
+  const rendered = el.shadowRoot?.querySelector('[part="status"]') ? performance.now() : NaN;
+  const framed = await frame;
   el.remove();
-  return painted - t0;
+  return { ms: rendered - t0, inFirstFrame: rendered <= framed };
+};
+
+/** DOM writes in the shadow root during 3 s of resend countdown: one text update a second, nothing else. */
+window.countdownWrites = async () => {
+  const el = mount(mobile(), await mint());
+  el.setAttribute('resend-after', '30');
+  const sent = once(el, 'mfa-otp-sent');
+  document.body.append(el);
+  await sent;
+  await el.updateComplete;
+  const records = [];
+  const observer = new MutationObserver((list) => records.push(...list));
+  observer.observe(el.shadowRoot, { subtree: true, childList: true, characterData: true, attributes: true });
+  await wait(3000);
+  observer.disconnect();
+  el.remove();
+  const text = records.filter((r) => r.type === 'characterData').length;
+  return { text, other: records.length - text };
 };
 
 /** One complete flow: create, send, verify, remove. */
@@ -102,7 +161,7 @@ window.completeFlow = async () => {
 window.heapAfterGc = async () => {
   for (let i = 0; i < 3; i++) {
     window.gc();
-    await new Promise((r) => setTimeout(r, 50));
+    await wait(50);
   }
   return performance.memory.usedJSHeapSize;
 };

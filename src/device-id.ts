@@ -13,13 +13,25 @@ const PLAUSIBLE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 type Fingerprint = () => Promise<string>;
 
 let pending: Promise<string> | undefined;
+/** The ID `pending` resolved to. */
+let known: string | undefined;
 let fingerprint: Fingerprint = fingerprintWithoutIframeHtml;
 let budgetMs = FINGERPRINT_BUDGET_MS;
 
 /** The device ID in use; concurrent and later callers share the same promise. */
 export function getDeviceId(): Promise<string> {
-  pending ??= resolveDeviceId().catch(randomId);
+  pending ??= resolveDeviceId()
+    .catch(randomId)
+    .then((id) => (known = id));
   return pending;
+}
+
+/**
+ * The ID when it is known without waiting: already resolved, or stored by an earlier visit. Lets the
+ * element send its first request in the same task it connects in, before its first render.
+ */
+export function knownDeviceId(): string | undefined {
+  return known ?? readStored();
 }
 
 /** Starts the work early (e.g. when the element connects). Safe to ignore the returned promise. */
@@ -35,6 +47,7 @@ export function resetDeviceIdCacheForTests(
   overrides: { fingerprint?: Fingerprint; budgetMs?: number } = {},
 ): void {
   pending = undefined;
+  known = undefined;
   fingerprint = overrides.fingerprint ?? fingerprintWithoutIframeHtml;
   budgetMs = overrides.budgetMs ?? FINGERPRINT_BUDGET_MS;
 }

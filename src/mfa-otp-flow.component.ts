@@ -331,19 +331,27 @@ export class MfaOtpFlow extends LitElement {
     const destination = this.#destination;
     switch (state.status) {
       case 'starting':
-        return html`<span class="spinner" aria-hidden="true"></span>${s.starting}`;
+        // "Preparing" only while the device ID is still being worked out (fingerprinting, on a
+        // first visit); once it is known the code is on its way, and opening the session and
+        // sending the code read as one step, with no change of text (or of layout) between them.
+        return this.#busy(this.deviceId ? format(s.sending, { destination }) : s.starting);
       case 'sending':
         if (this.#secondsLeft > 0) return format(s.sendingSoon, { destination });
-        return html`<span class="spinner" aria-hidden="true"></span>${format(s.sending, { destination })}`;
+        return this.#busy(format(s.sending, { destination }));
       case 'code-sent':
         return format(s.codeSent, { destination });
       case 'verifying':
-        return html`<span class="spinner" aria-hidden="true"></span>${s.verifying}`;
+        return this.#busy(s.verifying);
       case 'verified':
         return html`<span class="verified">${s.verified}</span>`;
       default:
         return '';
     }
+  }
+
+  /** One template for every in-progress text, so that moving between them only updates the text. */
+  #busy(text: string): TemplateResult {
+    return html`<span class="spinner" aria-hidden="true"></span>${text}`;
   }
 
   #renderField(s: MfaStrings, invalid: boolean): TemplateResult {

@@ -3,9 +3,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { otpRequest, tokenRequest, validateRequest } from '../api/requests.js';
 import { send, type ApiRequest } from '../api/transport.js';
-import type { ApiError, ApiResult, CallOptions } from '../api/types.js';
+import type { ApiError, ApiResult, CallOptions, Identity } from '../api/types.js';
 import { checkInputs, type FlowConfig, type RawInputs } from '../config.js';
-import { getDeviceId } from '../device-id.js';
+import { getDeviceId, knownDeviceId } from '../device-id.js';
 import { mfaEvent } from '../events.js';
 import type { MfaStrings } from '../strings.js';
 import { clock } from './clock.js';
@@ -160,7 +160,9 @@ export class FlowController implements ReactiveController {
 
   async #open(config: FlowConfig): Promise<void> {
     const { run, signal } = this.#beginRequest();
-    const deviceId = this.#host.deviceIdOverride() || (await this.#deviceId());
+    // A known ID is taken without an await, so that on a returning visit the request leaves in the
+    // task the element connects in, ahead of its first render.
+    const deviceId = this.#host.deviceIdOverride() || this.#knownDeviceId() || (await this.#deviceId());
     if (!this.#isCurrent(run)) return;
     const identity = {
       identifierType: config.identifierType,
@@ -168,12 +170,27 @@ export class FlowController implements ReactiveController {
       deviceId,
       brand: config.brand,
     };
-    const result = await this.#call(tokenRequest({ ...identity, authorizedToken: config.authorizedToken }), config, signal);
+    const answer = this.#call(tokenRequest({ ...identity, authorizedToken: config.authorizedToken }), config, signal);
+    const cooldown = this.#storedCooldown(identity);
+    const result = await answer;
     if (!this.#isCurrent(run)) return;
     if (!result.ok) return this.#fail(result.error);
     const session = { sessionId: result.value.user.sessionId, deviceId, identity };
-    this.#apply({ type: 'opened', session, cooldownUntil: this.#later?.readCooldown(identity, clock.now()) ?? null });
+    this.#apply({ type: 'opened', session, cooldownUntil: await cooldown });
     return this.#sendCode(config);
+  }
+
+  /**
+   * A resend deadline still running for this identity (before a reload, say). Read while the token
+   * request is on its way: a page's first sessionStorage access makes the browser load the storage
+   * area, which took 2 to 4 ms here, and that is better spent waiting than after the answer.
+   */
+  async #storedCooldown(identity: Identity): Promise<number | null> {
+    try {
+      return (await loadAfterAnswer()).readCooldown(identity, clock.now());
+    } catch {
+      return null; // the chunk did not load: the token call fails the same way
+    }
   }
 
   async #sendCode(config: FlowConfig): Promise<void> {
@@ -314,6 +331,12 @@ export class FlowController implements ReactiveController {
     const fetchImpl = this.#host.flowFetch();
     if (fetchImpl) options.fetch = fetchImpl;
     return options;
+  }
+
+  #knownDeviceId(): string | undefined {
+    const id = knownDeviceId();
+    if (id) this.generatedDeviceId = id;
+    return id;
   }
 
   async #deviceId(): Promise<string> {
