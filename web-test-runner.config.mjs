@@ -5,6 +5,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { findChrome, CHROME_ARGS } from './scripts/chrome-path.js';
 import { createEmulator } from './sandbox/emulator.js';
 import { koaMiddleware } from './sandbox/middleware.js';
+import { chunkFaults } from './test/support/chunk-faults.js';
 
 const emulator = createEmulator({ log: false });
 
@@ -23,7 +24,8 @@ export default {
   concurrentBrowsers: 1,
   browserStartTimeout: 60_000,
   testsFinishTimeout: 3 * 60_000,
-  middleware: [strictCsp, koaMiddleware(emulator)],
+  // chunkFaults: held back or refused lazy chunks of the built bundle (test/browser/plain-page.test.ts).
+  middleware: [strictCsp, chunkFaults(), koaMiddleware(emulator)],
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
   ],

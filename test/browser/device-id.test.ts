@@ -5,6 +5,7 @@ import { expect } from '@open-wc/testing';
 import {
   DEVICE_ID_STORAGE_KEY,
   getDeviceId,
+  knownDeviceId,
   prefetchDeviceId,
   resetDeviceIdCacheForTests,
 } from '../../src/device-id.js';
@@ -121,6 +122,19 @@ describe('device ID', () => {
     // And the module on its own agrees, so none of the five fell back to a random ID.
     const { deviceFingerprint } = await import('../../src/device-fingerprint.js');
     expect(await deviceFingerprint()).to.equal(ids[0]);
+  });
+
+  it('knows a stored ID at once, a computed one once it resolves, and nothing before', async () => {
+    localStorage.setItem(DEVICE_ID_STORAGE_KEY, 'stored-0123456789abcdef');
+    reload();
+    expect(knownDeviceId()).to.equal('stored-0123456789abcdef');
+    localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
+    reload({ fingerprint: async () => 'computed-0123456789abcdef' });
+    expect(knownDeviceId()).to.equal(undefined);
+    const pending = getDeviceId();
+    expect(knownDeviceId()).to.equal(undefined);
+    expect(await pending).to.equal('computed-0123456789abcdef');
+    expect(knownDeviceId()).to.equal('computed-0123456789abcdef');
   });
 
   it('shares one computation between concurrent callers', async () => {

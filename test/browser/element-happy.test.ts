@@ -1,5 +1,18 @@
 import { expect } from '@open-wc/testing';
-import { MOBILE, mountFlow, mountWithCode } from '../support/harness.js';
+import { DEVICE_ID_STORAGE_KEY, resetDeviceIdCacheForTests } from '../../src/device-id.js';
+import { MOBILE, mountFlow, mountWithCode, type FlowHarness } from '../support/harness.js';
+
+/** Every text the status line shows from now on, in order, repeats folded. */
+function statusTexts(h: FlowHarness): string[] {
+  const seen: string[] = [];
+  const note = () => {
+    const text = h.statusText;
+    if (text && seen[seen.length - 1] !== text) seen.push(text);
+  };
+  new MutationObserver(note).observe(h.el.shadowRoot!, { subtree: true, childList: true, characterData: true });
+  note();
+  return seen;
+}
 
 describe('<mfa-otp-flow> happy path', () => {
   it('starts by itself once connected with a token, sends the code and verifies what the customer types', async () => {
@@ -36,5 +49,42 @@ describe('<mfa-otp-flow> happy path', () => {
   it('is accessible in the code-sent state', async () => {
     const { el } = await mountWithCode();
     await expect(el).to.be.accessible();
+  });
+
+  describe('the status line while the code is on its way', () => {
+    let saved: string | null;
+    beforeEach(() => {
+      saved = localStorage.getItem(DEVICE_ID_STORAGE_KEY);
+    });
+    afterEach(() => {
+      resetDeviceIdCacheForTests();
+      if (saved === null) localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
+      else localStorage.setItem(DEVICE_ID_STORAGE_KEY, saved);
+    });
+
+    it('says "Sending a code to …" from the start on a returning visit: one text until the code is sent', async () => {
+      localStorage.setItem(DEVICE_ID_STORAGE_KEY, 'returning-0123456789abcdef');
+      resetDeviceIdCacheForTests();
+      const { el, h, token } = await mountFlow({ token: false });
+      const texts = statusTexts(h);
+      el.authorizedToken = token;
+      await h.untilState('code-sent');
+      await el.updateComplete;
+      expect(texts).to.deep.equal(['Sending a code to ••••4754…', 'Code sent to ••••4754.']);
+    });
+
+    it('says "Preparing" only while a first visit works out the device ID', async () => {
+      localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
+      resetDeviceIdCacheForTests({
+        fingerprint: () => new Promise((resolve) => setTimeout(resolve, 150, 'first-visit-0123456789abcdef')),
+      });
+      const { el, h, token } = await mountFlow({ token: false });
+      const texts = statusTexts(h);
+      el.authorizedToken = token;
+      await h.untilState('code-sent');
+      await el.updateComplete;
+      expect(texts).to.deep.equal(['Preparing verification…', 'Sending a code to ••••4754…', 'Code sent to ••••4754.']);
+      expect(el.deviceId).to.equal('first-visit-0123456789abcdef');
+    });
   });
 });

@@ -8,16 +8,46 @@ const MOBILE = '18795774754';
 interface FlowLike extends HTMLElement {
   authorizedToken: string;
   baseUrl: string;
+  readonly state: string;
+  readonly error: { step: string; code: unknown; retryable: boolean } | null;
   verify(otp: string): Promise<void>;
 }
 
-async function loadPlainPage(): Promise<{ frame: HTMLIFrameElement; win: Window; doc: Document }> {
+const DEVICE_ID_KEY = 'mfa-otp-flow:device-id';
+
+/** Holds back or refuses the next requests of a lazy chunk (test/support/chunk-faults.js). */
+async function chunkFault(spec: { match: string; delayMs?: number; status?: number; times?: number } | { clear: true }) {
+  const res = await fetch('/__chunk-faults', { method: 'POST', body: JSON.stringify(spec) });
+  expect(res.ok).to.equal(true);
+}
+
+function untilState(el: FlowLike, state: string, timeoutMs = 8000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (el.state === state) return resolve();
+    const timer = setTimeout(() => reject(new Error(`still ${el.state}, not ${state}, after ${timeoutMs} ms`)), timeoutMs);
+    const check = () => {
+      if (el.state !== state) return;
+      clearTimeout(timer);
+      el.removeEventListener('mfa-state-change', check);
+      resolve();
+    };
+    el.addEventListener('mfa-state-change', check);
+  });
+}
+
+/** test/pages/plain.html in an iframe; `bundle` replaces its script's src (same origin either way). */
+async function loadPlainPage(bundle?: string): Promise<{ frame: HTMLIFrameElement; win: Window; doc: Document }> {
   const frame = document.createElement('iframe');
   const loaded = new Promise<void>((resolve, reject) => {
     frame.addEventListener('load', () => resolve(), { once: true });
     frame.addEventListener('error', () => reject(new Error('iframe failed to load')), { once: true });
   });
-  frame.src = '/test/pages/plain.html';
+  if (bundle) {
+    const html = await (await fetch('/test/pages/plain.html')).text();
+    frame.srcdoc = html.replace('/dist/mfa-otp-flow.js', bundle);
+  } else {
+    frame.src = '/test/pages/plain.html';
+  }
   document.body.append(frame);
   await loaded;
   const win = frame.contentWindow!;
@@ -94,5 +124,86 @@ describe('the built bundle on a plain page', () => {
     expect(page.win.customElements.get('mfa-otp-flow') === before).to.equal(true);
     const el = page.doc.querySelector('mfa-otp-flow') as FlowLike;
     expect(Boolean(el.shadowRoot)).to.equal(true);
+  });
+});
+
+describe('the built bundle and its lazy chunks', () => {
+  let frame: HTMLIFrameElement | undefined;
+  let savedId: string | null;
+  beforeEach(() => {
+    savedId = localStorage.getItem(DEVICE_ID_KEY);
+    // A returning visitor: the device ID is known, so nothing but the after-answer chunk is lazy.
+    localStorage.setItem(DEVICE_ID_KEY, 'plain-page-device-0001');
+  });
+  afterEach(async () => {
+    frame?.remove();
+    frame = undefined;
+    await chunkFault({ clear: true });
+    if (savedId === null) localStorage.removeItem(DEVICE_ID_KEY);
+    else localStorage.setItem(DEVICE_ID_KEY, savedId);
+  });
+
+  let visits = 0;
+  /**
+   * The plain page with the bundle under a path of its own (test/support/chunk-faults.js), so that its
+   * chunks come from the server rather than a cache, for a customer of their own (no cooldown left
+   * over from another test).
+   */
+  async function startOnPlainPage() {
+    const visit = `${Date.now() % 1e8}${String(visits++).padStart(2, '0')}`;
+    const page = await loadPlainPage(`/__fresh/${visit}/dist/mfa-otp-flow.js`);
+    frame = page.frame;
+    const el = page.doc.querySelector('mfa-otp-flow') as FlowLike;
+    const mobile = `91${visit}`;
+    const sandbox = await newSandbox();
+    el.setAttribute('base-url', sandbox.baseUrl);
+    el.setAttribute('identifier-value', mobile);
+    el.authorizedToken = await sandbox.mintToken({ identifierType: 'MOBILE', identifierValue: mobile, brand: 'Bukl' });
+    return { ...page, el, sandbox, mobile };
+  }
+
+  it('sends the first request without waiting for the chunk that reads the answer', async () => {
+    await chunkFault({ match: 'after-answer', delayMs: 500 });
+    const { win, el } = await startOnPlainPage();
+    await nextEvent(el, 'mfa-otp-sent');
+    const entries = win.performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const chunk = entries.find((e) => e.name.includes('/chunks/after-answer-'));
+    const token = entries.find((e) => e.name.endsWith('/auth/v1/mfa/token/generate'));
+    expect(Boolean(chunk && token)).to.equal(true);
+    // The token call went out while the chunk was still held back at the server.
+    expect(token!.startTime < chunk!.responseEnd - 250).to.equal(true);
+    expect(el.getAttribute('state')).to.equal('code-sent');
+  });
+
+  it('a chunk that cannot be loaded is a retryable network error, and "Try again" loads it and goes on', async () => {
+    // Twice: once when the element connects (it starts loading then), once when the answer needs it.
+    await chunkFault({ match: 'after-answer', status: 503, times: 2 });
+    const { el } = await startOnPlainPage();
+    await untilState(el, 'error');
+    expect(el.error).to.deep.include({ step: 'token', code: 'network', retryable: true });
+    const alert = el.shadowRoot!.querySelector('[part="error"]');
+    expect(alert?.textContent ?? '').to.contain('couldn’t reach');
+    await chunkFault({ clear: true });
+    const sent = nextEvent(el, 'mfa-otp-sent');
+    (el.shadowRoot!.querySelector('[part="retry"]') as HTMLButtonElement).click();
+    await sent;
+    expect(el.getAttribute('state')).to.equal('code-sent');
+  });
+
+  it('re-inserts the alert for a repeated wrong code, as minified', async () => {
+    const { el, sandbox, mobile } = await startOnPlainPage();
+    await untilState(el, 'code-sent');
+    const code = await sandbox.latestCode(mobile);
+    const wrong = code === '000000' ? '111111' : '000000';
+    await el.verify(wrong);
+    await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    const first = el.shadowRoot!.querySelector('[part="error"]')?.firstElementChild;
+    expect(Boolean(first)).to.equal(true);
+    await el.verify(wrong);
+    await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    const again = el.shadowRoot!.querySelector('[part="error"]')?.firstElementChild;
+    expect(again?.textContent).to.equal(first?.textContent);
+    // Same text, new node: what makes a screen reader announce the alert again.
+    expect(again === first).to.equal(false);
   });
 });

@@ -128,6 +128,21 @@ test('the standalone bundle fingerprints from one small chunk, without the sourc
   }
 });
 
+test('the standalone bundle defines the element from one file: no static import, chunks only by import()', () => {
+  // A module shared by the entry and a lazy chunk lands in a chunk of its own, which the page must
+  // then fetch before the element is defined (one more round trip); a chunk importing the entry
+  // would load it twice under another URL (a query string on the script tag).
+  const staticImport = /\b(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)["'`]([^"'`]+)["'`]/g;
+  const entry = readFileSync(at('dist/mfa-otp-flow.js'), 'utf8');
+  assert.deepEqual([...entry.matchAll(staticImport)].map((m) => m[1]), [], 'static imports in the entry');
+  const dynamic = [...entry.matchAll(/\bimport\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]).sort();
+  assert.deepEqual(dynamic.map((spec) => spec.replace(/-[\w-]{8}\.js$/, '')), ['./chunks/after-answer', './chunks/device-fingerprint']);
+  for (const spec of dynamic) {
+    const chunk = readFileSync(at(`dist/${spec.slice(2)}`), 'utf8');
+    assert.deepEqual([...chunk.matchAll(staticImport)].map((m) => m[1]), [], `static imports in ${spec}`);
+  }
+});
+
 test('package.json exports, types and customElements point at files that exist', () => {
   const paths = [pkg.main, pkg.module, pkg.types, pkg.customElements];
   const walk = (v) => {
