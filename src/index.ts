@@ -11,5 +11,6 @@ export type {
   MfaStateChangeDetail,
   MfaVerifiedDetail,
 } from './events.js';
-export { DEFAULT_STRINGS, type MfaStrings } from './strings.js';
+export { DEFAULT_STRINGS } from './default-strings.js';
+export type { MfaStrings } from './strings.js';
 export type { IdentifierType, MfaUser, ErrorKind } from './api/types.js';

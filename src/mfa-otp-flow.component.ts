@@ -6,7 +6,7 @@ import { clock } from './flow/clock.js';
 import { FlowController, canResend, canVerify } from './flow/controller.js';
 import { toDetail } from './flow/errors.js';
 import { errorOf, recoveryFor, resendAtOf, sessionOf } from './flow/machine.js';
-import { format, mergeStrings, type MfaStrings } from './strings.js';
+import { format, mergeStrings, type ActiveStrings, type MfaStrings } from './strings.js';
 import { styles } from './mfa-otp-flow.styles.js';
 import type { MfaErrorDetail } from './events.js';
 
@@ -216,7 +216,7 @@ export class MfaOtpFlow extends LitElement {
     };
   }
   /** @internal */
-  flowStrings(): MfaStrings {
+  flowStrings(): ActiveStrings {
     return this.#s;
   }
   /** @internal */
@@ -297,7 +297,7 @@ export class MfaOtpFlow extends LitElement {
 
   // ---- rendering -------------------------------------------------------------------------
 
-  get #s(): MfaStrings {
+  get #s(): ActiveStrings {
     return mergeStrings(this.strings);
   }
 
@@ -325,7 +325,7 @@ export class MfaOtpFlow extends LitElement {
     `;
   }
 
-  #statusText(s: MfaStrings): TemplateResult | string {
+  #statusText(s: ActiveStrings): TemplateResult | string {
     if (this.offline) return s.offline;
     const state = this.#flow.state;
     const destination = this.#destination;
@@ -354,7 +354,7 @@ export class MfaOtpFlow extends LitElement {
     return html`<span class="spinner" aria-hidden="true"></span>${text}`;
   }
 
-  #renderField(s: MfaStrings, invalid: boolean): TemplateResult {
+  #renderField(s: ActiveStrings, invalid: boolean): TemplateResult {
     const length = this.#expectedLength;
     const busy = this.#flow.state.status === 'verifying';
     return html`
@@ -405,7 +405,7 @@ export class MfaOtpFlow extends LitElement {
     return html`<div id="error" part="error" role="alert">${content}</div>`;
   }
 
-  #renderRecovery(s: MfaStrings): TemplateResult | typeof nothing {
+  #renderRecovery(s: ActiveStrings): TemplateResult | typeof nothing {
     const recovery = recoveryFor(this.#flow.state);
     if (!recovery || recovery === 'resend') return nothing;
     const label = recovery === 'reopen' ? s.sendNew : s.retry;
@@ -420,7 +420,7 @@ export class MfaOtpFlow extends LitElement {
     return resendAt === null ? 0 : Math.max(0, Math.ceil((resendAt - clock.now()) / 1000));
   }
 
-  #renderResend(s: MfaStrings): TemplateResult | typeof nothing {
+  #renderResend(s: ActiveStrings): TemplateResult | typeof nothing {
     const state = this.#flow.state;
     const left = this.#secondsLeft;
     const shown =

@@ -5,7 +5,8 @@ import { css } from 'lit';
 // page's own value always wins.
 export const styles = css`
   :host {
-    --_font: var(--mfa-otp-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    /* Every browser that runs the element (ES2022) has system-ui but Firefox 90–91. */
+    --_font: var(--mfa-otp-font, system-ui, sans-serif);
     --_text: var(--mfa-otp-color, #1d1d1f);
     --_muted: var(--mfa-otp-muted-color, #5b5b66);
     --_bg: var(--mfa-otp-background, #ffffff);

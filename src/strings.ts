@@ -1,8 +1,11 @@
-// Every visible string, in one place. Hosts override any subset through the `strings` property;
-// `{name}` placeholders are filled by `format()`. Strings (not functions) so a translation can be
-// plain JSON and set from any framework.
+// Every visible string, in two groups. Hosts override any subset of either through the `strings`
+// property; `{name}` placeholders are filled by `format()`. Strings (not functions) so a translation
+// can be plain JSON and set from any framework. This group is what the element can show before any
+// answer came back; the texts of the errors an answer reports are in api-error-strings.ts, which
+// loads with the after-answer chunk. DEFAULT_STRINGS (default-strings.ts) is both.
+import type { ApiErrorStrings } from './api-error-strings.js';
 
-export const DEFAULT_STRINGS = {
+export const FIRST_STRINGS = {
   title: 'Verify it’s you',
   label: 'Verification code',
   hint: 'Enter the {length}-digit code.',
@@ -21,24 +24,16 @@ export const DEFAULT_STRINGS = {
   verified: 'Verified. You’re signed in.',
   offline: 'You’re offline. Reconnect to continue.',
   incomplete: 'Enter all {length} digits of the code.',
-  // Errors, one per kind (see errorMessageKey in flow/errors.ts).
+  // Errors found before any answer: bad inputs, and an after-answer chunk that did not load.
   errorConfig: 'This sign-in step is not set up correctly: {detail}',
-  errorRateLimited: 'Too many codes were requested. Please wait before asking for another one.',
-  errorSessionExpired: 'Your verification session expired. Send a new code to continue.',
-  errorCodeExpired: 'That code is no longer valid. Request a new one.',
-  errorInvalidCode: 'That code isn’t right. Check it and try again.',
-  errorAttemptsExhausted: 'Too many wrong codes. Please sign in again.',
-  errorReauth: 'Your sign-in has expired. Please sign in again.',
-  errorIntegration: 'Verification can’t continue because of a problem on this site (error {code}).',
-  errorServer: 'The verification service is having trouble. Please try again.',
   errorNetwork: 'We couldn’t reach the verification service. Check your connection and try again.',
-  errorTimeout: 'The verification service took too long to answer. Please try again.',
   errorOffline: 'You’re offline. Reconnect, then try again.',
-  errorInvalidResponse: 'The verification service sent an unexpected answer. Please try again.',
 };
 
-export type MfaStrings = typeof DEFAULT_STRINGS;
+export type MfaStrings = typeof FIRST_STRINGS & ApiErrorStrings;
 export type StringKey = keyof MfaStrings;
+/** The strings in use: the first group always, an API error's text where the host set one. */
+export type ActiveStrings = typeof FIRST_STRINGS & Partial<ApiErrorStrings>;
 
 /** Fills `{name}` placeholders; unknown placeholders are left as they are, so a typo shows up. */
 export function format(template: string, values: Record<string, string | number> = {}): string {
@@ -47,14 +42,14 @@ export function format(template: string, values: Record<string, string | number>
   );
 }
 
-/** Merges a host's partial override over the defaults, ignoring non-string values. */
-export function mergeStrings(override: Partial<MfaStrings> | null | undefined): MfaStrings {
-  const merged = { ...DEFAULT_STRINGS };
+/**
+ * Merges a host's partial override over the first group, ignoring non-string values. Any string
+ * key is taken, since the API error texts are not known here; keys that name no string are never read.
+ */
+export function mergeStrings(override: Partial<MfaStrings> | null | undefined): ActiveStrings {
+  const merged: Record<string, string> = { ...FIRST_STRINGS };
   if (override && typeof override === 'object') {
-    for (const key of Object.keys(DEFAULT_STRINGS) as StringKey[]) {
-      const value = override[key];
-      if (typeof value === 'string') merged[key] = value;
-    }
+    for (const [key, value] of Object.entries(override)) if (typeof value === 'string') merged[key] = value;
   }
-  return merged;
+  return merged as ActiveStrings;
 }

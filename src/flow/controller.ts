@@ -7,7 +7,7 @@ import type { ApiError, ApiResult, CallOptions, Identity } from '../api/types.js
 import { checkInputs, type FlowConfig, type RawInputs } from '../config.js';
 import { getDeviceId, knownDeviceId } from '../device-id.js';
 import { mfaEvent } from '../events.js';
-import type { MfaStrings } from '../strings.js';
+import type { ActiveStrings } from '../strings.js';
 import { clock } from './clock.js';
 import { configError, describeWith, toDetail, unloadedError } from './errors.js';
 import {
@@ -38,7 +38,7 @@ export const RATE_LIMIT_FALLBACK_MS = 60_000;
 
 export interface FlowHost extends ReactiveControllerHost, HTMLElement {
   flowInputs(): RawInputs;
-  flowStrings(): MfaStrings;
+  flowStrings(): ActiveStrings;
   /** The page's device ID override, or '' to use the generated one. */
   deviceIdOverride(): string;
   flowHeaders(): Record<string, string>;
@@ -80,11 +80,13 @@ export class FlowController implements ReactiveController {
 
   hostConnected(): void {
     this.#connected = true;
-    // Start fingerprinting now, while the page is still fetching the first-factor token.
+    // First, so that on a returning visit the first request leaves before anything else is set up.
+    this.maybeAutoStart();
+    // Start fingerprinting now (if the flow has not), while the page is still fetching the
+    // first-factor token, and the after-answer chunk with it.
     if (!this.#host.deviceIdOverride()) void this.#deviceId();
     void loadAfterAnswer().catch(() => undefined); // a failure is reported by the call that needs it
     this.#scheduleTick();
-    this.maybeAutoStart();
   }
 
   hostDisconnected(): void {

@@ -3,7 +3,7 @@
 // loads with the after-answer chunk).
 import type { ApiStep, ErrorKind } from '../api/types.js';
 import type { ErrorStep, MfaErrorDetail } from '../events.js';
-import { format, type MfaStrings, type StringKey } from '../strings.js';
+import { format, type ActiveStrings, type StringKey } from '../strings.js';
 
 export type FlowErrorKind = MfaErrorDetail['kind'];
 
@@ -13,34 +13,40 @@ export interface FlowError extends MfaErrorDetail {
   detail: string;
 }
 
-/** Fills the customer's text for a message key from the host's strings, with {code} and {detail}. */
-export type Describe = (key: StringKey, code: MfaErrorDetail['code'], detail: string) => string;
+/**
+ * Fills the customer's text for a message key from the host's strings, with {code} and {detail};
+ * `fallback` is the default text of a key the first chunk does not carry (an API error's).
+ */
+export type Describe = (key: StringKey, code: MfaErrorDetail['code'], detail: string, fallback?: string) => string;
 
 export const describeWith =
-  (strings: MfaStrings): Describe =>
-  (key, code, detail) =>
-    format(strings[key], { code, detail });
+  (strings: ActiveStrings): Describe =>
+  (key, code, detail, fallback = '') =>
+    format(strings[key] ?? fallback, { code, detail });
 
-export function configError(problem: string, strings: MfaStrings): FlowError {
-  return {
-    step: 'config',
-    code: 'config',
-    kind: 'config',
-    retryable: false,
-    message: describeWith(strings)('errorConfig', 'config', problem),
-    detail: problem,
-  };
+export function configError(problem: string, strings: ActiveStrings): FlowError {
+  return localError('config', 'config', false, describeWith(strings)('errorConfig', 'config', problem), problem);
 }
 
 /**
  * A call whose answer could not be read because the after-answer chunk did not load (offline, a
  * dropped connection): as retryable as any network failure, and the next try fetches the chunk again.
  */
-export function unloadedError(step: ApiStep, strings: MfaStrings, offline: boolean): FlowError {
+export function unloadedError(step: ApiStep, strings: ActiveStrings, offline: boolean): FlowError {
   const kind = offline ? 'offline' : 'network';
   const detail = 'The MFA client could not be loaded';
-  const message = describeWith(strings)(offline ? 'errorOffline' : 'errorNetwork', kind, detail);
-  return { step, code: kind, kind, retryable: true, message, detail };
+  return localError(step, kind, true, describeWith(strings)(offline ? 'errorOffline' : 'errorNetwork', kind, detail), detail);
+}
+
+/** An error found here rather than reported by the API: its kind is its code. */
+function localError(
+  step: FlowError['step'],
+  kind: 'config' | 'network' | 'offline',
+  retryable: boolean,
+  message: string,
+  detail: string,
+): FlowError {
+  return { step, code: kind, kind, retryable, message, detail };
 }
 
 /** The event detail: the FlowError without the developer-only field. */
