@@ -164,8 +164,12 @@ export class FlowController implements ReactiveController {
     const { run, signal } = this.#beginRequest();
     // A known ID is taken without an await, so that on a returning visit the request leaves in the
     // task the element connects in, ahead of its first render.
-    const deviceId = this.#host.deviceIdOverride() || this.#knownDeviceId() || (await this.#deviceId());
-    if (!this.#isCurrent(run)) return;
+    let deviceId = this.#host.deviceIdOverride() || this.#knownDeviceId();
+    if (!deviceId) {
+      deviceId = await this.#deviceId();
+      if (!this.#isCurrent(run)) return;
+      this.#host.requestUpdate(); // the status moves on from "Preparing"
+    }
     const identity = {
       identifierType: config.identifierType,
       identifierValue: config.identifierValue,
