@@ -13,6 +13,7 @@ import { createEmulator } from '../sandbox/emulator.js';
 import { CHROME_ARGS, findChrome } from '../scripts/chrome-path.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const WARMUP = 5;
 const root = new URL('..', import.meta.url).pathname;
 const kb = (bytes) => (bytes / 1024).toFixed(1);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -95,6 +96,14 @@ try {
   const floors = [];
   let warmFingerprinted = 0;
   let coldFingerprinted = 0;
+  // Warm-up, not recorded: a new browser, server and JIT are slower on their first visits.
+  for (let i = 0; i < WARMUP; i++) {
+    await visit({ emptyCache: true });
+    await run('connectToSent', true);
+    await visit({ emptyCache: false });
+    await run('connectToSent', false);
+    await run('floorTwoCalls');
+  }
   for (let i = 0; i < RUNS; i++) {
     await visit({ emptyCache: true });
     const c = await run('connectToSent', true);

@@ -95,3 +95,12 @@ const invalid = (step: ApiStep, status: number | undefined, message: string) =>
 
 const fail = (step: ApiStep, kind: TransportCode, status?: number, message?: string) =>
   ({ ok: false, error: transportError(step, kind, message, status) }) as const;
+
+// Each schema reads one documented answer once as this chunk loads, which happens while the first
+// request is on its way: the engine compiles zod's parsing code then, not after the answer is in.
+const SAMPLES: Array<[ApiStep, unknown]> = [
+  ['token', { auth: { token: 'a.b.c', key: null }, user: { sessionId: 'P-0' }, status: { success: true, code: 200 } }],
+  ['otp', { status: { success: true, code: 200, message: 'ok' } }],
+  ['verify', { status: { success: false, code: 1506, message: 'Invalid OTP' } }],
+];
+for (const [step, json] of SAMPLES) readAnswer({ step, secrets: [] }, { status: 200, json, retryAfter: null });
