@@ -310,7 +310,7 @@ export class FlowController implements ReactiveController {
     this.#stopWebOtp();
   }
 
-  /** Sends now; the answer is read once both it and the reader chunk are in. */
+  /** Sends now; the answer is read once both it and the after-answer chunk are in. */
   async #call<T>(request: ApiRequest<T>, config: FlowConfig, signal: AbortSignal): Promise<ApiResult<T>> {
     const answer = send(this.#callOptions(config, signal), () => request);
     try {
@@ -318,8 +318,8 @@ export class FlowController implements ReactiveController {
       this.#later = later;
       return later.readAnswer(request, await answer);
     } catch {
-      // The reader chunk could not be fetched (offline, a dropped connection): as retryable as
-      // any network failure, and the next try fetches it again.
+      // The after-answer chunk could not be fetched (offline, a dropped connection). #later stays
+      // null, so #fail reports it as unloadedError: retryable, and the next try fetches it again.
       return {
         ok: false,
         error: { step: request.step, kind: 'network', code: 'network', message: 'Could not load the MFA client', retryable: true },
