@@ -31,7 +31,12 @@ export function getDeviceId(): Promise<string> {
  * element send its first request in the same task it connects in, before its first render.
  */
 export function knownDeviceId(): string | undefined {
-  return known ?? readStored();
+  if (known === undefined && pending === undefined) {
+    // Settled here, so that getDeviceId() (the element calls it too) does not read storage again.
+    known = readStored();
+    if (known !== undefined) pending = Promise.resolve(known);
+  }
+  return known;
 }
 
 /** Starts the work early (e.g. when the element connects). Safe to ignore the returned promise. */

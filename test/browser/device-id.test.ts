@@ -127,7 +127,19 @@ describe('device ID', () => {
   it('knows a stored ID at once, a computed one once it resolves, and nothing before', async () => {
     localStorage.setItem(DEVICE_ID_STORAGE_KEY, 'stored-0123456789abcdef');
     reload();
-    expect(knownDeviceId()).to.equal('stored-0123456789abcdef');
+    const { getItem } = Storage.prototype;
+    let reads = 0;
+    Storage.prototype.getItem = function (key: string) {
+      reads += 1;
+      return getItem.call(this, key);
+    };
+    try {
+      expect(knownDeviceId()).to.equal('stored-0123456789abcdef');
+      expect(await getDeviceId()).to.equal('stored-0123456789abcdef');
+      expect(reads).to.equal(1); // the promise starts from what knownDeviceId read
+    } finally {
+      Storage.prototype.getItem = getItem;
+    }
     localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
     reload({ fingerprint: async () => 'computed-0123456789abcdef' });
     expect(knownDeviceId()).to.equal(undefined);
