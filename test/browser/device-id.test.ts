@@ -9,6 +9,7 @@ import {
   prefetchDeviceId,
   resetDeviceIdCacheForTests,
 } from '../../src/device-id.js';
+import { restoreStoredDeviceId } from '../support/stored-device-id.js';
 
 const VISITOR_ID = /^[0-9a-f]{32}$/;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -23,16 +24,7 @@ const fingerprintLoaded = () =>
 const reload = resetDeviceIdCacheForTests;
 
 describe('device ID', () => {
-  // Other test files share this origin's storage: put back whatever was there.
-  let saved: string | null;
-  before(() => {
-    saved = localStorage.getItem(DEVICE_ID_STORAGE_KEY);
-  });
-  afterEach(() => {
-    reload();
-    if (saved === null) localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
-    else localStorage.setItem(DEVICE_ID_STORAGE_KEY, saved);
-  });
+  restoreStoredDeviceId();
 
   it('returns the stored ID without loading the fingerprint module or FingerprintJS', async () => {
     localStorage.setItem(DEVICE_ID_STORAGE_KEY, 'stored-0123456789abcdef');

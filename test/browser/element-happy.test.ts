@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { DEVICE_ID_STORAGE_KEY, resetDeviceIdCacheForTests } from '../../src/device-id.js';
 import { MOBILE, mountFlow, mountWithCode, type FlowHarness } from '../support/harness.js';
+import { restoreStoredDeviceId } from '../support/stored-device-id.js';
 
 /** Every text the status line shows from now on, in order, repeats folded. */
 function statusTexts(h: FlowHarness): string[] {
@@ -52,15 +53,7 @@ describe('<mfa-otp-flow> happy path', () => {
   });
 
   describe('the status line while the code is on its way', () => {
-    let saved: string | null;
-    beforeEach(() => {
-      saved = localStorage.getItem(DEVICE_ID_STORAGE_KEY);
-    });
-    afterEach(() => {
-      resetDeviceIdCacheForTests();
-      if (saved === null) localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
-      else localStorage.setItem(DEVICE_ID_STORAGE_KEY, saved);
-    });
+    restoreStoredDeviceId();
 
     it('says "Sending a code to …" from the start on a returning visit: one text until the code is sent', async () => {
       localStorage.setItem(DEVICE_ID_STORAGE_KEY, 'returning-0123456789abcdef');

@@ -1,7 +1,9 @@
 // The built standalone bundle, loaded the way a plain page loads it: one module script tag, no
 // import map, no bundler (test/pages/plain.html in an iframe). Assumes `npm run build` ran.
 import { expect } from '@open-wc/testing';
+import { DEVICE_ID_STORAGE_KEY } from '../../src/device-id.js';
 import { newSandbox } from '../support/emulator-client.js';
+import { restoreStoredDeviceId } from '../support/stored-device-id.js';
 
 const MOBILE = '18795774754';
 
@@ -12,8 +14,6 @@ interface FlowLike extends HTMLElement {
   readonly error: { step: string; code: unknown; retryable: boolean } | null;
   verify(otp: string): Promise<void>;
 }
-
-const DEVICE_ID_KEY = 'mfa-otp-flow:device-id';
 
 /** Holds back or refuses the next requests of a lazy chunk (test/support/chunk-faults.js). */
 async function chunkFault(spec: { match: string; delayMs?: number; status?: number; times?: number } | { clear: true }) {
@@ -132,18 +132,15 @@ describe('the built bundle on a plain page', () => {
 
 describe('the built bundle and its lazy chunks', () => {
   let frame: HTMLIFrameElement | undefined;
-  let savedId: string | null;
+  restoreStoredDeviceId();
   beforeEach(() => {
-    savedId = localStorage.getItem(DEVICE_ID_KEY);
     // A returning visitor: the device ID is known, so nothing but the after-answer chunk is lazy.
-    localStorage.setItem(DEVICE_ID_KEY, 'plain-page-device-0001');
+    localStorage.setItem(DEVICE_ID_STORAGE_KEY, 'plain-page-device-0001');
   });
   afterEach(async () => {
     frame?.remove();
     frame = undefined;
     await chunkFault({ clear: true });
-    if (savedId === null) localStorage.removeItem(DEVICE_ID_KEY);
-    else localStorage.setItem(DEVICE_ID_KEY, savedId);
   });
 
   let visits = 0;
