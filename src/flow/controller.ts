@@ -252,7 +252,7 @@ export class FlowController implements ReactiveController {
     // Without the after-answer chunk no answer was read: the chunk itself failed to load.
     const error = this.#later
       ? this.#later.fromApiError(apiError, describeWith(strings), offline, now)
-      : unloadedError(apiError.step, strings, offline);
+      : unloadedError(apiError, strings, offline);
     this.#apply({ type: 'failed', error, fallbackResendAt: now + RATE_LIMIT_FALLBACK_MS });
     const state = this.state;
     const session = sessionOf(state);
@@ -322,7 +322,7 @@ export class FlowController implements ReactiveController {
       // null, so #fail reports it as unloadedError: retryable, and the next try fetches it again.
       return {
         ok: false,
-        error: { step: request.step, kind: 'network', code: 'network', message: 'Could not load the MFA client', retryable: true },
+        error: { step: request.step, kind: 'network', code: 'network', message: 'The MFA client could not be loaded', retryable: true },
       };
     }
   }

@@ -1,7 +1,7 @@
 // The element's error value: the contract's mfa-error detail plus the customer-facing text. Errors
 // made before any answer came back live here; those made from an answer, in api-errors.ts (which
 // loads with the after-answer chunk).
-import type { ApiStep, ErrorKind } from '../api/types.js';
+import type { ApiError, ErrorKind } from '../api/types.js';
 import type { ErrorStep, MfaErrorDetail } from '../events.js';
 import { format, type ActiveStrings, type StringKey } from '../strings.js';
 
@@ -32,9 +32,8 @@ export function configError(problem: string, strings: ActiveStrings): FlowError 
  * A call whose answer could not be read because the after-answer chunk did not load (offline, a
  * dropped connection): as retryable as any network failure, and the next try fetches the chunk again.
  */
-export function unloadedError(step: ApiStep, strings: ActiveStrings, offline: boolean): FlowError {
+export function unloadedError({ step, message: detail }: ApiError, strings: ActiveStrings, offline: boolean): FlowError {
   const kind = offline ? 'offline' : 'network';
-  const detail = 'The MFA client could not be loaded';
   return localError(step, kind, true, describeWith(strings)(offline ? 'errorOffline' : 'errorNetwork', kind, detail), detail);
 }
 
