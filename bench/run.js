@@ -2,15 +2,13 @@
 // emulator on loopback, each next to its floor measured in the same run. Prints one table, writes it
 // to bench/results/latest.md, and exits non-zero when a budget is broken. Bounded: ~1 minute.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
-import { createEmulator } from '../sandbox/emulator.js';
 import { CHROME_ARGS, findChrome } from '../scripts/chrome-path.js';
+import { startBenchServer } from './serve.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const WARMUP = 5;
@@ -39,28 +37,9 @@ for (const file of files) {
 }
 row('everything it can load (gzip KB)', kb(total), '≤ 30', total <= 30 * 1024);
 
-// ---- a loopback server: dist/ and bench/ served as a production host serves them, and the emulator ----
-// Chunk names carry a content hash, so they are cached for good; the entry and the page keep their
-// names across releases, so they are revalidated on every visit (ETag → 304).
-const emulator = createEmulator({ log: false, defaults: { otpMaxCount: null } });
-const TYPES = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
-const IMMUTABLE = 'public, max-age=31536000, immutable';
-const server = createServer(async (req, res) => {
-  if (await emulator.handle(req, res)) return;
-  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
-  if (!/^(dist|bench)\//.test(path) || !existsSync(join(root, path))) return res.writeHead(404).end();
-  const body = readFileSync(join(root, path));
-  const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
-  const headers = {
-    'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
-    'Cache-Control': path.startsWith('dist/chunks/') ? IMMUTABLE : 'no-cache',
-    ETag: etag,
-  };
-  if (req.headers['if-none-match'] === etag) return res.writeHead(304, headers).end();
-  res.writeHead(200, headers).end(body);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/bench/page.html`;
+// ---- a loopback server: the emulator, and dist/ and bench/ served as a production host serves them ----
+const server = await startBenchServer((path) => (/^(dist|bench)\//.test(path) ? join(root, path) : undefined));
+const url = `${server.origin}/bench/page.html`;
 
 const browser = await puppeteer.launch({
   executablePath: findChrome(),
@@ -162,7 +141,6 @@ try {
   clearTimeout(deadline);
   await browser.close();
   server.close();
-  emulator.close();
 }
 
 const stamp = `${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${RUNS} runs each`;
