@@ -52,7 +52,9 @@ try {
       await visit(n, false);
       const { ms } = await tab.evaluate(() => window.connectToSent(false));
       const f = await tab.evaluate(() => window.floorTwoCalls());
-      if (round >= WARMUP) warm[n].push(ms), floor[n].push(f);
+      if (round < WARMUP) continue;
+      warm[n].push(ms);
+      floor[n].push(f);
     }
   }
   console.log(`${ROUNDS} rounds; warm = connected → mfa-otp-sent on a returning visit (ms)\n`);

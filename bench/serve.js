@@ -2,7 +2,7 @@
 // them. Chunk names carry a content hash, so they are cached for good; the entry and the page keep
 // their names across releases, so they are revalidated on every visit (ETag → 304).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, normalize } from 'node:path';
 import { createEmulator } from '../sandbox/emulator.js';
@@ -23,7 +23,7 @@ export async function startBenchServer(resolve) {
     if (target?.html !== undefined) {
       return res.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-cache' }).end(target.html);
     }
-    if (!target || !existsSync(target)) return res.writeHead(404).end();
+    if (!target || !statSync(target, { throwIfNoEntry: false })?.isFile()) return res.writeHead(404).end();
     const body = readFileSync(target);
     const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
     const headers = {
