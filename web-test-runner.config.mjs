@@ -27,7 +27,7 @@ export default {
   // chunkFaults: held back or refused lazy chunks of the built bundle (test/browser/plain-page.test.ts).
   middleware: [strictCsp, chunkFaults(), koaMiddleware(emulator)],
   plugins: [
-    esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
+    esbuildPlugin({ ts: true, json: true, tsconfig: './tsconfig.json', target: 'es2022' }),
   ],
   browsers: [
     chromeLauncher({

@@ -57,7 +57,7 @@ window.connectToSent = async (cold) => {
   document.body.append(el);
   const ms = (await sent) - t0;
   el.remove();
-  return { ms, fingerprinted: resourcesSince(t0, 'device-fingerprint').length > 0 };
+  return { ms, fingerprinted: resourcesSince(t0, '/chunks/fingerprint-').length > 0 };
 };
 
 /**

@@ -1,8 +1,8 @@
 // The demo page's only script (the page's CSP allows no inline code). It plays the host page:
 // it gets a first-factor token, hands it to <mfa-otp-flow>, and shows what the widget does.
 import '../src/define.ts';
-import type { MfaOtpFlow } from '../src/mfa-otp-flow.component.js';
-import type { MfaEventName } from '../src/events.js';
+import type { MfaOtpFlow } from '../src/element/mfa-otp-flow.js';
+import type { MfaEventName } from '../src/element/events.js';
 import { LOCALES } from './locales.js';
 
 interface OutboxMessage {

@@ -1,8 +1,8 @@
 // Translations handed to the widget's `strings` property. Typed as the full MfaStrings so a key
 // added to the element shows up here as a type error instead of a silent English fallback.
 // Keep the {placeholders} exactly: the element fills them.
-import { DEFAULT_STRINGS } from '../src/default-strings.js';
-import type { MfaStrings } from '../src/strings.js';
+import { DEFAULT_STRINGS } from '../src/strings/strings.js';
+import type { MfaStrings } from '../src/strings/strings.js';
 
 export interface Locale {
   lang: string;

@@ -50,7 +50,7 @@ await library({
 
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
 execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-execFileSync(bin('cem'), ['analyze', '--litelement', '--globs', 'src/mfa-otp-flow.component.ts', '--outdir', '.'], { stdio: 'inherit' });
+execFileSync(bin('cem'), ['analyze', '--litelement', '--globs', 'src/element/mfa-otp-flow.ts', '--outdir', '.'], { stdio: 'inherit' });
 dropPrivateAttributes('custom-elements.json');
 console.log('built dist/ and custom-elements.json');
 

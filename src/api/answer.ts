@@ -1,6 +1,7 @@
 // Reads Capillary's answers: zod/mini schemas for the shapes, the error table for the codes. No I/O,
-// no DOM. The element loads this module in its own chunk while its first request is on the way.
-import { ERROR_CODES, errorFromCode, errorFromHttpStatus, redact, transportError } from './errors.js';
+// no DOM.
+import { errorFromCode, errorFromHttpStatus, redact, transportError } from './errors.js';
+import { statusCode } from './status-codes.js';
 import { AuthSuccessSchema, OtpSuccessSchema, StatusEnvelopeSchema } from './schemas.js';
 import type { ApiRequest, RawAnswer } from './transport.js';
 import type { ApiResult, ApiStep, AuthSuccess, TransportCode } from './types.js';
@@ -75,7 +76,7 @@ function classify<T>(
     const message = st?.message === undefined ? undefined : redact(st.message, secrets);
     // A proxy's own refusal often echoes its HTTP status as the body's code (502, 504…): that is
     // an HTTP status, not one of the vendor's codes, and is classified (and retried) as one.
-    const echo = code === status && !(code in ERROR_CODES);
+    const echo = code === status && statusCode(code) === undefined;
     if (code !== undefined && !echo && (code < 200 || code > 299)) {
       return { ok: false, error: errorFromCode(step, code, status, message, retryAfterMs) };
     }
@@ -95,12 +96,3 @@ const invalid = (step: ApiStep, status: number | undefined, message: string) =>
 
 const fail = (step: ApiStep, kind: TransportCode, status?: number, message?: string) =>
   ({ ok: false, error: transportError(step, kind, message, status) }) as const;
-
-// Each schema reads one documented answer once as this chunk loads, which happens while the first
-// request is on its way: the engine compiles zod's parsing code then, not after the answer is in.
-const SAMPLES: Array<[ApiStep, unknown]> = [
-  ['token', { auth: { token: 'a.b.c', key: null }, user: { sessionId: 'P-0' }, status: { success: true, code: 200 } }],
-  ['otp', { status: { success: true, code: 200, message: 'ok' } }],
-  ['verify', { status: { success: false, code: 1506, message: 'Invalid OTP' } }],
-];
-for (const [step, json] of SAMPLES) readAnswer({ step, secrets: [] }, { status: 200, json, retryAfter: null });

@@ -1,52 +1,16 @@
-// How a failed call becomes an ApiError: one table for the vendor's codes, one function for bare HTTP
-// statuses, one for transport outcomes. No DOM, no I/O.
+// How a failed call becomes an ApiError: the vendor's codes (status-codes.json), one function for bare
+// HTTP statuses, one for transport outcomes. No DOM, no I/O.
+import { STATUS_CODES, statusCode } from './status-codes.js';
 import type { ApiError, ApiStep, ErrorKind, TransportCode } from './types.js';
 
 interface CodeInfo {
   readonly kind: ErrorKind;
   readonly retryable: boolean;
-  /** Used when the vendor's answer carries no message. */
-  readonly description: string;
+  /** Used when the answer carries no message. */
+  readonly message: string;
 }
 
-const info = (kind: ErrorKind, retryable: boolean, description: string): CodeInfo => ({
-  kind,
-  retryable,
-  description,
-});
-
-/**
- * Every status code Capillary documents for the auth APIs (shared/capillary-mfa-api.md). `retryable`
- * follows the element contract: true only when sending the same request again now may succeed.
- */
-export const ERROR_CODES: Readonly<Record<number, CodeInfo>> = Object.freeze({
-  429: info('rate-limited', false, 'OTP rate limit exceeded for this identifier'),
-  1534: info('rate-limited', false, 'Maximum number of OTPs per customer reached'),
-  1502: info('server', true, 'Unable to validate OTP'),
-  1503: info('server', true, 'Unable to generate OTP'),
-  1504: info('server', true, 'Unable to generate token'),
-  606: info('server', true, 'Unable to generate OTP now'),
-  874: info('server', true, 'Unable to generate OTP now'),
-  875: info('server', true, 'Unable to generate OTP now'),
-  1505: info('session-expired', false, 'Invalid session'),
-  1506: info('invalid-code', true, 'Invalid OTP'),
-  604: info('invalid-code', true, 'No OTP passed'),
-  605: info('invalid-code', true, 'OTP invalid, expired or null'),
-  876: info('invalid-code', true, 'OTP validation failed'),
-  1537: info('code-expired', false, 'No OTP generated for these details'),
-  9001: info('code-expired', false, 'No valid OTP found'),
-  1518: info('attempts-exhausted', false, 'Maximum OTP attempts reached'),
-  1515: info('reauth-required', false, 'User does not exist'),
-  1525: info('reauth-required', false, 'Cannot regenerate token, authenticate again'),
-  1529: info('reauth-required', false, 'Token has expired'),
-  1507: info('integration-mismatch', false, 'Mobile number differs from the session'),
-  1508: info('integration-mismatch', false, 'Device ID differs from the session'),
-  1509: info('integration-mismatch', false, 'Brand differs from the session'),
-  1541: info('integration-mismatch', false, 'Identifier differs from the session'),
-  1519: info('bad-input', false, 'Invalid details passed'),
-  1540: info('bad-input', false, 'Mobile or email required to send OTP'),
-  1546: info('bad-input', false, 'Invalid identifierType'),
-});
+const info = (kind: ErrorKind, retryable: boolean, message: string): CodeInfo => ({ kind, retryable, message });
 
 const TRANSPORT: Readonly<Record<TransportCode, CodeInfo>> = Object.freeze({
   network: info('network', true, 'The request did not reach the server or the connection broke'),
@@ -90,7 +54,7 @@ function pickMessage(message: string | undefined, fallback: string): string {
  */
 function httpInfo(status: number): CodeInfo {
   if (status >= 500 && status <= 599) return info('server', true, `HTTP ${status} from the server`);
-  if (status === 429) return ERROR_CODES[429]!;
+  if (status === 429) return STATUS_CODES[429]!;
   if (status === 408) return info('timeout', true, 'HTTP 408: the server gave up waiting');
   if (status === 401 || status === 403) {
     return info('reauth-required', false, `HTTP ${status}: the request was refused`);
@@ -110,7 +74,7 @@ function build(
     step,
     kind: found.kind,
     code,
-    message: pickMessage(message, found.description),
+    message: pickMessage(message, found.message),
     retryable: found.retryable,
   };
   if (httpStatus !== undefined) error.httpStatus = httpStatus;
@@ -129,7 +93,7 @@ export function errorFromCode(
   message?: string,
   retryAfterMs?: number,
 ): ApiError {
-  const found = ERROR_CODES[code] ?? info('server', false, `Unknown status code ${code}`);
+  const found = statusCode(code) ?? info('server', false, `Unknown status code ${code}`);
   return build(step, code, found, message, httpStatus, retryAfterMs);
 }
 

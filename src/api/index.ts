@@ -3,7 +3,8 @@ export { generateToken, generateOtp, validateOtp, DEFAULT_TIMEOUT_MS } from './c
 export { readAnswer, parseRetryAfter } from './answer.js';
 export { send, type ApiRequest, type RawAnswer } from './transport.js';
 export { tokenRequest, otpRequest, validateRequest } from './requests.js';
-export { ERROR_CODES, errorFromCode, errorFromHttpStatus, transportError, redact } from './errors.js';
+export { STATUS_CODES, statusCode, type StatusCodeInfo } from './status-codes.js';
+export { errorFromCode, errorFromHttpStatus, transportError, redact } from './errors.js';
 export { TokenRequestSchema, OtpRequestSchema, ValidateRequestSchema } from './request-schemas.js';
 export {
   AuthSuccessSchema,

@@ -1,15 +1,15 @@
 // The flow's controller: owns every request, timer and abort signal, feeds results to the pure
-// machine (machine.ts) and tells the page through events. It renders nothing.
+// machine (machine.ts) and reports what happened through the callbacks it was given. It renders
+// nothing, knows no customer text and needs nothing of its host but a ReactiveControllerHost, the
+// way @lit/task is driven: `new FlowController(host, { inputs: () => …, onVerified: … })`.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { otpRequest, tokenRequest, validateRequest } from '../api/requests.js';
-import { send, type ApiRequest } from '../api/transport.js';
-import type { ApiError, ApiResult, CallOptions, Identity } from '../api/types.js';
-import { checkInputs, type FlowConfig, type RawInputs } from '../config.js';
-import { getDeviceId, knownDeviceId } from '../device-id.js';
-import { mfaEvent } from '../events.js';
-import type { ActiveStrings } from '../strings.js';
+import { generateOtp, generateToken, validateOtp } from '../api/client.js';
+import type { ApiError, AuthSuccess, CallOptions, Identity } from '../api/types.js';
+import { getDeviceId, knownDeviceId } from '../device/device-id.js';
 import { clock } from './clock.js';
-import { configError, describeWith, toDetail, unloadedError } from './errors.js';
+import { clearCooldown, readCooldown, saveCooldown } from './cooldown-store.js';
+import { configError, fromApiError, type FlowError } from './flow-error.js';
+import { checkInputs, type FlowConfig, type RawInputs } from './inputs.js';
 import {
   IDLE,
   canResend,
@@ -22,33 +22,44 @@ import {
   type FlowEvent,
   type FlowState,
 } from './machine.js';
-
-// What is needed only once an answer is in (after-answer.ts) loads in its own chunk from connect on.
-// A chunk that failed to load is fetched again by the next call.
-type AfterAnswer = typeof import('./after-answer.js');
-let afterAnswer: Promise<AfterAnswer> | null = null;
-const loadAfterAnswer = (): Promise<AfterAnswer> =>
-  (afterAnswer ??= import('./after-answer.js').catch((cause: unknown) => {
-    afterAnswer = null;
-    throw cause;
-  }));
+import { listenForSmsCode } from './web-otp.js';
 
 /** Without a Retry-After header we cannot know the vendor's window; a minute is a modest guess. */
 export const RATE_LIMIT_FALLBACK_MS = 60_000;
 
-export interface FlowHost extends ReactiveControllerHost, HTMLElement {
-  flowInputs(): RawInputs;
-  flowStrings(): ActiveStrings;
-  /** The page's device ID override, or '' to use the generated one. */
-  deviceIdOverride(): string;
-  flowHeaders(): Record<string, string>;
-  flowFetch(): typeof fetch | undefined;
-  manual: boolean;
-  authorizedToken: string;
-  /** Called synchronously on every state change, before any event, so `state` reflects at once. */
-  flowStateChanged(): void;
-  /** A code that arrived through WebOTP: the host fills the field and verifies. */
-  receiveOtp(code: string): void;
+/** A code went out: what mfa-otp-sent tells the page. */
+export interface OtpSent {
+  sessionId: string;
+  deviceId: string;
+  /** 1 for the first send of the session, 2 for the first resend… */
+  attempt: number;
+  /** Epoch ms when a resend becomes available. */
+  resendAvailableAt: number;
+}
+
+/** The code was accepted: what mfa-verified tells the page. */
+export interface Verified extends AuthSuccess {
+  sessionId: string;
+  deviceId: string;
+}
+
+export interface FlowOptions {
+  /** The inputs as they are now; checked each time the flow starts. */
+  inputs: () => RawInputs;
+  /** Whether the flow starts by itself once connected with a first-factor token. */
+  autoStart: () => boolean;
+  /** A device ID set by the page, or '' to use the generated one. */
+  deviceId: () => string;
+  headers: () => Record<string, string>;
+  fetch: () => typeof fetch | undefined;
+  /** Every change of state, synchronously, before any of the notices below. */
+  onStateChange?: (state: FlowState, previous: FlowState) => void;
+  /** A new error (an error already reported is not reported again). */
+  onError?: (error: FlowError) => void;
+  onOtpSent?: (sent: OtpSent) => void;
+  onVerified?: (verified: Verified) => void;
+  /** A code the browser read from the SMS (WebOTP) and the customer accepted. */
+  onSmsCode?: (code: string) => void;
 }
 
 export class FlowController implements ReactiveController {
@@ -62,17 +73,17 @@ export class FlowController implements ReactiveController {
   #run = 0;
   #requestAbort: AbortController | null = null;
   #webOtpAbort: AbortController | null = null;
-  /** The after-answer chunk, set by the first call whose answer was read (so always, after an answer). */
-  #later: AfterAnswer | null = null;
   #inFlight: Promise<void> | null = null;
   #tickTimer: unknown = null;
   /** The first-factor token the flow last started by itself with; auto-start waits for a new one. */
   #autoStartedWith: string | null = null;
 
-  readonly #host: FlowHost;
+  readonly #host: ReactiveControllerHost;
+  readonly #options: FlowOptions;
 
-  constructor(host: FlowHost) {
+  constructor(host: ReactiveControllerHost, options: FlowOptions) {
     this.#host = host;
+    this.#options = options;
     host.addController(this);
   }
 
@@ -83,9 +94,8 @@ export class FlowController implements ReactiveController {
     // First, so that on a returning visit the first request leaves before anything else is set up.
     this.maybeAutoStart();
     // Start fingerprinting now (if the flow has not), while the page is still fetching the
-    // first-factor token, and the after-answer chunk with it.
-    if (!this.#host.deviceIdOverride()) void this.#deviceId();
-    void loadAfterAnswer().catch(() => undefined); // a failure is reported by the call that needs it
+    // first-factor token.
+    if (!this.#options.deviceId()) void this.#deviceId();
     this.#scheduleTick();
   }
 
@@ -94,16 +104,16 @@ export class FlowController implements ReactiveController {
     this.#cancelRequests();
     this.#stopTick();
     const before = this.state;
-    this.state = transition(this.state, { type: 'interrupted' });
-    this.#host.flowStateChanged();
+    this.#apply({ type: 'interrupted' });
     // Interrupted before a code existed: the chain starts over when the element comes back.
     if (this.state.status === 'idle' && before.status !== 'idle') this.#autoStartedWith = null;
   }
 
-  /** Called by the host after each update: starts the flow once per first-factor token. */
+  /** Called by the host before each update: starts the flow once per first-factor token. */
   maybeAutoStart(): void {
-    const token = this.#host.authorizedToken;
-    if (!this.#connected || this.#host.manual || !token || token === this.#autoStartedWith) return;
+    const token = this.#options.inputs().authorizedToken;
+    if (!this.#connected || !this.#options.autoStart() || typeof token !== 'string' || !token) return;
+    if (token === this.#autoStartedWith) return;
     if (this.state.status !== 'idle' && this.state.status !== 'error') return;
     this.#autoStartedWith = token;
     if (this.state.status === 'error') this.#apply({ type: 'reset' });
@@ -115,13 +125,14 @@ export class FlowController implements ReactiveController {
   start(): Promise<void> {
     if (this.state.status === 'starting' || this.state.status === 'sending') return this.#inFlight ?? Promise.resolve();
     if (!canStart(this.state)) return Promise.resolve();
-    const checked = checkInputs(this.#host.flowInputs());
+    const inputs = this.#options.inputs();
+    const checked = checkInputs(inputs);
     if (!checked.ok) {
-      this.#apply({ type: 'failed', error: configError(checked.problem, this.#host.flowStrings()), fallbackResendAt: 0 });
+      this.#apply({ type: 'failed', error: configError(checked.problem), fallbackResendAt: 0 });
       return Promise.resolve();
     }
     this.#config = checked.config;
-    this.#autoStartedWith = this.#host.authorizedToken; // started with this token: no auto-start again for it
+    this.#autoStartedWith = typeof inputs.authorizedToken === 'string' ? inputs.authorizedToken : null;
     this.#apply({ type: 'start' });
     return this.#track(this.#open(checked.config));
   }
@@ -154,7 +165,8 @@ export class FlowController implements ReactiveController {
     return !!this.#config && isCode(otp, this.#config.otpLength);
   }
 
-  get flowConfig(): FlowConfig | null {
+  /** The checked inputs of the running flow, or null before it started. */
+  get config(): FlowConfig | null {
     return this.#config;
   }
 
@@ -164,39 +176,24 @@ export class FlowController implements ReactiveController {
     const { run, signal } = this.#beginRequest();
     // A known ID is taken without an await, so that on a returning visit the request leaves in the
     // task the element connects in, ahead of its first render.
-    let deviceId = this.#host.deviceIdOverride() || this.#knownDeviceId();
+    let deviceId = this.#options.deviceId() || this.#knownDeviceId();
     if (!deviceId) {
       deviceId = await this.#deviceId();
       if (!this.#isCurrent(run)) return;
       this.#host.requestUpdate(); // the status moves on from "Preparing"
     }
-    const identity = {
+    const identity: Identity = {
       identifierType: config.identifierType,
       identifierValue: config.identifierValue,
       deviceId,
       brand: config.brand,
     };
-    const answer = this.#call(tokenRequest({ ...identity, authorizedToken: config.authorizedToken }), config, signal);
-    const cooldown = this.#storedCooldown(identity);
-    const result = await answer;
+    const result = await generateToken({ ...identity, authorizedToken: config.authorizedToken }, this.#callOptions(config, signal));
     if (!this.#isCurrent(run)) return;
     if (!result.ok) return this.#fail(result.error);
-    const session = { sessionId: result.value.user.sessionId, deviceId, identity };
-    this.#apply({ type: 'opened', session, cooldownUntil: await cooldown });
+    const session = { sessionId: result.value.sessionId, deviceId, identity };
+    this.#apply({ type: 'opened', session, cooldownUntil: readCooldown(identity, clock.now()) });
     return this.#sendCode(config);
-  }
-
-  /**
-   * A resend deadline still running for this identity (before a reload, say). Read while the token
-   * request is on its way: a page's first sessionStorage access makes the browser load the storage
-   * area, which took 2 to 4 ms here, and that is better spent waiting than after the answer.
-   */
-  async #storedCooldown(identity: Identity): Promise<number | null> {
-    try {
-      return (await loadAfterAnswer()).readCooldown(identity, clock.now());
-    } catch {
-      return null; // the chunk did not load: the token call fails the same way
-    }
   }
 
   async #sendCode(config: FlowConfig): Promise<void> {
@@ -210,21 +207,19 @@ export class FlowController implements ReactiveController {
       await this.#sleepUntil(notBefore, signal);
       if (!this.#isCurrent(run)) return;
     }
-    const result = await this.#call(otpRequest({ ...session.identity, sessionId: session.sessionId }), config, signal);
+    const result = await generateOtp({ ...session.identity, sessionId: session.sessionId }, this.#callOptions(config, signal));
     if (!this.#isCurrent(run)) return;
     if (!result.ok) return this.#fail(result.error);
     const resendAt = clock.now() + config.resendAfterMs;
-    this.#later?.saveCooldown(session.identity, resendAt);
+    saveCooldown(session.identity, resendAt);
     this.#apply({ type: 'sent', resendAt });
     const sent = this.state as FlowState;
-    this.#emit(
-      mfaEvent('mfa-otp-sent', {
-        sessionId: session.sessionId,
-        deviceId: session.deviceId,
-        attempt: sent.status === 'code-sent' ? sent.sent : 1,
-        resendAvailableAt: resendAt,
-      }),
-    );
+    this.#options.onOtpSent?.({
+      sessionId: session.sessionId,
+      deviceId: session.deviceId,
+      attempt: sent.status === 'code-sent' ? sent.sent : 1,
+      resendAvailableAt: resendAt,
+    });
     this.#scheduleTick();
     if (config.mode === 'verify') this.#listenForSmsCode();
   }
@@ -233,31 +228,25 @@ export class FlowController implements ReactiveController {
     if (this.state.status !== 'verifying') return;
     const { session } = this.state;
     const { run, signal } = this.#beginRequest();
-    const result = await this.#call(validateRequest({ ...session.identity, sessionId: session.sessionId, otp }), config, signal);
+    const result = await validateOtp({ ...session.identity, sessionId: session.sessionId, otp }, this.#callOptions(config, signal));
     if (!this.#isCurrent(run)) return;
     if (!result.ok) return this.#fail(result.error);
-    this.#later?.clearCooldown(session.identity);
+    clearCooldown(session.identity);
     this.#stopWebOtp();
     this.#stopTick();
     this.#apply({ type: 'verified', result: result.value });
-    const { token, key, user } = result.value;
-    this.#emit(mfaEvent('mfa-verified', { token, key, user, sessionId: session.sessionId, deviceId: session.deviceId }));
+    this.#options.onVerified?.({ ...result.value, sessionId: session.sessionId, deviceId: session.deviceId });
   }
 
   #fail(apiError: ApiError): void {
     if (apiError.kind === 'aborted') return; // only we abort, and only when the result no longer matters
     const now = clock.now();
     const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
-    const strings = this.#host.flowStrings();
-    // Without the after-answer chunk no answer was read: the chunk itself failed to load.
-    const error = this.#later
-      ? this.#later.fromApiError(apiError, describeWith(strings), offline, now)
-      : unloadedError(apiError, strings, offline);
-    this.#apply({ type: 'failed', error, fallbackResendAt: now + RATE_LIMIT_FALLBACK_MS });
+    this.#apply({ type: 'failed', error: fromApiError(apiError, offline, now), fallbackResendAt: now + RATE_LIMIT_FALLBACK_MS });
     const state = this.state;
     const session = sessionOf(state);
     const resendAt = resendAtOf(state);
-    if (error.kind === 'rate-limited' && session && resendAt) this.#later?.saveCooldown(session.identity, resendAt);
+    if (state.status === 'error' && state.error.kind === 'rate-limited' && session && resendAt) saveCooldown(session.identity, resendAt);
     if (state.status === 'error' && !canVerify(state)) this.#stopWebOtp();
     this.#scheduleTick();
   }
@@ -269,18 +258,10 @@ export class FlowController implements ReactiveController {
     const next = transition(previous, event);
     if (next === previous) return;
     this.state = next;
-    this.#host.flowStateChanged();
+    this.#options.onStateChange?.(next, previous);
     this.#host.requestUpdate();
-    if (next.status !== previous.status) {
-      this.#emit(mfaEvent('mfa-state-change', { state: next.status, previousState: previous.status }));
-    }
     const error = errorOf(next);
-    if (error && error !== errorOf(previous)) this.#emit(mfaEvent('mfa-error', toDetail(error)));
-  }
-
-  #emit(event: Event): void {
-    // The contract: no mfa-* event once the element has left the document.
-    if (this.#connected) this.#host.dispatchEvent(event);
+    if (error && error !== errorOf(previous)) this.#options.onError?.(error);
   }
 
   #track(work: Promise<void>): Promise<void> {
@@ -310,31 +291,9 @@ export class FlowController implements ReactiveController {
     this.#stopWebOtp();
   }
 
-  /** Sends now; the answer is read once both it and the after-answer chunk are in. */
-  async #call<T>(request: ApiRequest<T>, config: FlowConfig, signal: AbortSignal): Promise<ApiResult<T>> {
-    const answer = send(this.#callOptions(config, signal), () => request);
-    try {
-      const later = await loadAfterAnswer();
-      this.#later = later;
-      return later.readAnswer(request, await answer);
-    } catch {
-      // The after-answer chunk could not be fetched (offline, a dropped connection). #later stays
-      // null, so #fail reports it as unloadedError: retryable, and the next try fetches it again.
-      return {
-        ok: false,
-        error: { step: request.step, kind: 'network', code: 'network', message: 'The MFA client could not be loaded', retryable: true },
-      };
-    }
-  }
-
   #callOptions(config: FlowConfig, signal: AbortSignal): CallOptions {
-    const options: CallOptions = {
-      baseUrl: config.baseUrl,
-      headers: this.#host.flowHeaders(),
-      signal,
-      timeoutMs: config.timeoutMs,
-    };
-    const fetchImpl = this.#host.flowFetch();
+    const options: CallOptions = { baseUrl: config.baseUrl, headers: this.#options.headers(), signal, timeoutMs: config.timeoutMs };
+    const fetchImpl = this.#options.fetch();
     if (fetchImpl) options.fetch = fetchImpl;
     return options;
   }
@@ -382,8 +341,8 @@ export class FlowController implements ReactiveController {
     this.#stopWebOtp();
     const abort = new AbortController();
     this.#webOtpAbort = abort;
-    this.#later?.listenForSmsCode(abort.signal, (code) => {
-      if (this.#connected) this.#host.receiveOtp(code);
+    listenForSmsCode(abort.signal, (code) => {
+      if (this.#connected) this.#options.onSmsCode?.(code);
     });
   }
 
@@ -396,5 +355,3 @@ export class FlowController implements ReactiveController {
 export function isCode(otp: unknown, length: number): otp is string {
   return typeof otp === 'string' && otp.length === length && /^\d+$/.test(otp);
 }
-
-export { canResend, canVerify };

@@ -1,7 +1,7 @@
 // The flow as a pure state machine: one discriminated union, one reducer, a few guards.
 // No I/O, no timers, no DOM; the controller (controller.ts) does those and feeds events in.
 import type { AuthSuccess, Identity } from '../api/types.js';
-import type { FlowError, FlowErrorKind } from './errors.js';
+import type { FlowError, FlowErrorKind } from './flow-error.js';
 
 export interface Session {
   sessionId: string;
@@ -13,6 +13,8 @@ export interface Session {
  * `sent` counts the codes sent in this session (the next send is attempt `sent + 1`).
  * `resendAt` is the epoch-ms deadline before which a new code may not be requested.
  */
+export type FlowStatus = FlowState['status'];
+
 export type FlowState =
   | { status: 'idle' }
   | { status: 'starting' }

@@ -1,4 +1,4 @@
-// The device ID: stable across calls and visits, fingerprinting (src/device-fingerprint.ts and the
+// The device ID: stable across calls and visits, fingerprinting (src/device/fingerprint.ts and the
 // FingerprintJS parts it uses) only when nothing is stored, and an ID whatever breaks. Order matters for
 // the first test: it needs a page that never loaded either.
 import { expect } from '@open-wc/testing';
@@ -8,7 +8,7 @@ import {
   knownDeviceId,
   prefetchDeviceId,
   resetDeviceIdCacheForTests,
-} from '../../src/device-id.js';
+} from '../../src/device/device-id.js';
 import { restoreStoredDeviceId } from '../support/stored-device-id.js';
 
 const VISITOR_ID = /^[0-9a-f]{32}$/;
@@ -18,7 +18,7 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 const fingerprintLoaded = () =>
   performance
     .getEntriesByType('resource')
-    .some((entry) => entry.name.includes('/device-fingerprint.') || entry.name.includes('@fingerprintjs'));
+    .some((entry) => entry.name.includes('/device/fingerprint.') || entry.name.includes('@fingerprintjs'));
 
 /** A page reload as far as this module is concerned: memory gone, storage kept. */
 const reload = resetDeviceIdCacheForTests;
@@ -112,7 +112,7 @@ describe('device ID', () => {
     expect(ids[0]).to.match(VISITOR_ID);
     expect(new Set(ids).size, ids.join(' ')).to.equal(1);
     // And the module on its own agrees, so none of the five fell back to a random ID.
-    const { deviceFingerprint } = await import('../../src/device-fingerprint.js');
+    const { deviceFingerprint } = await import('../../src/device/fingerprint.js');
     expect(await deviceFingerprint()).to.equal(ids[0]);
   });
 

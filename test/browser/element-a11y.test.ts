@@ -1,7 +1,7 @@
 // Accessibility in every state, keyboard reachability, strings, masking and WebOTP.
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { MfaOtpFlow } from '../../src/mfa-otp-flow.component.js';
+import type { MfaOtpFlow } from '../../src/element/mfa-otp-flow.js';
 import { installFakeClock } from '../support/fake-clock.js';
 import { FlowHarness, MOBILE, mountFlow, mountWithCode } from '../support/harness.js';
 

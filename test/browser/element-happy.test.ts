@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { DEVICE_ID_STORAGE_KEY, resetDeviceIdCacheForTests } from '../../src/device-id.js';
+import { DEVICE_ID_STORAGE_KEY, resetDeviceIdCacheForTests } from '../../src/device/device-id.js';
 import { MOBILE, mountFlow, mountWithCode, type FlowHarness } from '../support/harness.js';
 import { restoreStoredDeviceId } from '../support/stored-device-id.js';
 

@@ -1,7 +1,7 @@
 // Inputs are checked when the flow starts: malformed ones send no request and say what is wrong.
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/define.js';
-import type { MfaOtpFlow } from '../../src/mfa-otp-flow.component.js';
+import type { MfaOtpFlow } from '../../src/element/mfa-otp-flow.js';
 import { newSandbox } from '../support/emulator-client.js';
 import { FlowHarness } from '../support/harness.js';
 

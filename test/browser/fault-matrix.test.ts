@@ -3,7 +3,7 @@
 // rejects unhandled, and where the failure is retryable the session and the typed code survive and a
 // retry succeeds once the fault is gone.
 import { expect } from '@open-wc/testing';
-import type { MfaOtpFlow } from '../../src/mfa-otp-flow.component.js';
+import type { MfaOtpFlow } from '../../src/element/mfa-otp-flow.js';
 import type { FaultSpec, Sandbox } from '../support/emulator-client.js';
 import { newSandbox } from '../support/emulator-client.js';
 import { FlowHarness, MOBILE, mountFlow, mountWithCode } from '../support/harness.js';

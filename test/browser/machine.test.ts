@@ -1,6 +1,6 @@
 // The pure state machine, without the element or any I/O.
 import { expect } from '@open-wc/testing';
-import type { FlowError } from '../../src/flow/errors.js';
+import type { FlowError } from '../../src/flow/flow-error.js';
 import {
   IDLE,
   canResend,
@@ -22,7 +22,6 @@ const err = (over: Partial<FlowError>): FlowError => ({
   code: 500,
   kind: 'server',
   retryable: true,
-  message: 'm',
   detail: 'd',
   ...over,
 });

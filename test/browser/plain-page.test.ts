@@ -1,7 +1,7 @@
 // The built standalone bundle, loaded the way a plain page loads it: one module script tag, no
 // import map, no bundler (test/pages/plain.html in an iframe). Assumes `npm run build` ran.
 import { expect } from '@open-wc/testing';
-import { DEVICE_ID_STORAGE_KEY } from '../../src/device-id.js';
+import { DEVICE_ID_STORAGE_KEY } from '../../src/device/device-id.js';
 import { newSandbox } from '../support/emulator-client.js';
 import { restoreStoredDeviceId } from '../support/stored-device-id.js';
 
@@ -134,7 +134,7 @@ describe('the built bundle and its lazy chunks', () => {
   let frame: HTMLIFrameElement | undefined;
   restoreStoredDeviceId();
   beforeEach(() => {
-    // A returning visitor: the device ID is known, so nothing but the after-answer chunk is lazy.
+    // A returning visitor: the device ID is known, so nothing lazy is needed.
     localStorage.setItem(DEVICE_ID_STORAGE_KEY, 'plain-page-device-0001');
   });
   afterEach(async () => {
@@ -162,35 +162,25 @@ describe('the built bundle and its lazy chunks', () => {
     return { ...page, el, sandbox, mobile };
   }
 
-  it('sends the first request without waiting for the chunk that reads the answer', async () => {
-    await chunkFault({ match: 'after-answer', delayMs: 500 });
+  it('a returning visit loads no chunk at all: the first request needs nothing lazy', async () => {
     const { win, el } = await startOnPlainPage();
     await nextEvent(el, 'mfa-otp-sent');
     const entries = win.performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-    const chunk = entries.find((e) => e.name.includes('/chunks/after-answer-'));
-    const token = entries.find((e) => e.name.endsWith('/auth/v1/mfa/token/generate'));
-    expect(Boolean(chunk && token)).to.equal(true);
-    // The token call went out while the chunk was still held back at the server.
-    expect(token!.startTime < chunk!.responseEnd - 250).to.equal(true);
+    expect(entries.filter((e) => e.name.includes('/chunks/')).map((e) => e.name)).to.deep.equal([]);
+    expect(entries.some((e) => e.name.endsWith('/auth/v1/mfa/token/generate'))).to.equal(true);
     expect(el.getAttribute('state')).to.equal('code-sent');
   });
 
-  it('a chunk that cannot be loaded is a retryable network error, and "Try again" loads it and goes on', async () => {
-    // Twice: once when the element connects (it starts loading then), once when the answer needs it.
-    await chunkFault({ match: 'after-answer', status: 503, times: 2 });
+  it('a first visit whose fingerprint chunk cannot be loaded still sends the code, with a random device ID', async () => {
+    localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
+    await chunkFault({ match: '/chunks/fingerprint-', status: 503, times: 5 });
     const { el } = await startOnPlainPage();
-    await untilState(el, 'error');
-    expect(el.error).to.deep.include({ step: 'token', code: 'network', retryable: true });
-    const alert = el.shadowRoot!.querySelector('[part="error"]');
-    expect(alert?.textContent ?? '').to.contain('couldn’t reach');
-    await chunkFault({ clear: true });
-    const sent = nextEvent(el, 'mfa-otp-sent');
-    (el.shadowRoot!.querySelector('[part="retry"]') as HTMLButtonElement).click();
-    await sent;
+    const sent = await nextEvent(el, 'mfa-otp-sent');
+    expect((sent as CustomEvent<{ deviceId: string }>).detail.deviceId).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(el.getAttribute('state')).to.equal('code-sent');
   });
 
-  it('re-inserts the alert for a repeated wrong code, as minified', async () => {
+  it('announces a repeated wrong code again (a new alert node), as minified', async () => {
     const { el, sandbox, mobile } = await startOnPlainPage();
     await untilState(el, 'code-sent');
     const code = await sandbox.latestCode(mobile);
@@ -199,11 +189,12 @@ describe('the built bundle and its lazy chunks', () => {
     await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete;
     const first = el.shadowRoot!.querySelector('[part="error"]')?.firstElementChild;
     expect(Boolean(first)).to.equal(true);
+    // Same text, new node (the alert goes while the code is checked): what makes a screen reader
+    // announce the alert again.
     await el.verify(wrong);
     await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete;
     const again = el.shadowRoot!.querySelector('[part="error"]')?.firstElementChild;
     expect(again?.textContent).to.equal(first?.textContent);
-    // Same text, new node: what makes a screen reader announce the alert again.
     expect(again === first).to.equal(false);
   });
 });

@@ -4,8 +4,8 @@ import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { newSandbox, type Endpoint } from '../support/emulator-client.js';
 import { MOBILE, mountFlow, mountWithCode, type FlowHarness } from '../support/harness.js';
-import type { MfaOtpFlow } from '../../src/mfa-otp-flow.component.js';
-import type { FlowStatus } from '../../src/events.js';
+import type { MfaOtpFlow } from '../../src/element/mfa-otp-flow.js';
+import type { FlowStatus } from '../../src/element/events.js';
 
 const LATENCY = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

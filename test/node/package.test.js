@@ -116,10 +116,10 @@ test('dist/mfa-otp-flow.js has only relative imports, so a plain script tag load
 });
 
 test('the standalone bundle fingerprints from one small chunk, without the source that writes iframe.srcdoc', () => {
-  // src/device-fingerprint.ts imports FingerprintJS piece by piece; importing its `sources` object
+  // src/device/fingerprint.ts imports FingerprintJS piece by piece; importing its `sources` object
   // instead would bring back every source (39.5 KB min / 15.2 KB gzip), fontPreferences included.
   const chunks = readdirSync(at('dist/chunks')).filter((f) => f.endsWith('.js'));
-  const fingerprint = chunks.filter((f) => f.startsWith('device-fingerprint-'));
+  const fingerprint = chunks.filter((f) => f.startsWith('fingerprint-'));
   assert.equal(fingerprint.length, 1, `expected one fingerprint chunk, found ${chunks.join(', ')}`);
   const gzip = gzipSync(readFileSync(at(`dist/chunks/${fingerprint[0]}`)), { level: 9 }).length;
   assert.ok(gzip <= 5 * 1024, `${fingerprint[0]} is ${gzip} bytes gzip, over 5 KB`);
@@ -136,7 +136,7 @@ test('the standalone bundle defines the element from one file: no static import,
   const entry = readFileSync(at('dist/mfa-otp-flow.js'), 'utf8');
   assert.deepEqual([...entry.matchAll(staticImport)].map((m) => m[1]), [], 'static imports in the entry');
   const dynamic = [...entry.matchAll(/\bimport\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]).sort();
-  assert.deepEqual(dynamic.map((spec) => spec.replace(/-[\w-]{8}\.js$/, '')), ['./chunks/after-answer', './chunks/device-fingerprint']);
+  assert.deepEqual(dynamic.map((spec) => spec.replace(/-[\w-]{8}\.js$/, '')), ['./chunks/fingerprint']);
   for (const spec of dynamic) {
     const chunk = readFileSync(at(`dist/${spec.slice(2)}`), 'utf8');
     assert.deepEqual([...chunk.matchAll(staticImport)].map((m) => m[1]), [], `static imports in ${spec}`);

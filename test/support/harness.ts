@@ -3,8 +3,8 @@
 import { fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
-import type { MfaOtpFlow } from '../../src/mfa-otp-flow.component.js';
-import type { FlowStatus, MfaEventMap } from '../../src/events.js';
+import type { MfaOtpFlow } from '../../src/element/mfa-otp-flow.js';
+import type { FlowStatus, MfaEventMap } from '../../src/element/events.js';
 import { newSandbox, type Sandbox } from './emulator-client.js';
 
 export const MOBILE = '18795774754';

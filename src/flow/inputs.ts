@@ -1,5 +1,5 @@
 // Checks the element's inputs before any request (element contract, "Inputs"). Pure: no DOM.
-import { IDENTIFIER_TYPES, type IdentifierType } from './api/types.js';
+import { IDENTIFIER_TYPES, type IdentifierType } from '../api/types.js';
 
 export type FlowMode = 'verify' | 'send';
 
@@ -109,14 +109,4 @@ export function checkInputs(raw: RawInputs): ConfigResult {
       timeoutMs,
     },
   };
-}
-
-/** What the customer sees of their identifier: enough to recognise it, not enough to read it off a screen. */
-export function maskIdentifier(type: IdentifierType, value: string): string {
-  if (type === 'MOBILE') return `••••${value.slice(-4)}`;
-  if (type === 'EMAIL') {
-    const at = value.lastIndexOf('@');
-    return `${value.slice(0, 1)}•••${value.slice(at)}`;
-  }
-  return value.length <= 2 ? '••' : `${value.slice(0, 2)}•••`;
 }

@@ -1,5 +1,5 @@
 // The fingerprint behind the device ID. It is its own module so that it and the few FingerprintJS parts
-// it imports form one lazy chunk, which src/device-id.ts fetches only when no ID is stored.
+// it imports form one lazy chunk, which device-id.ts fetches only when no ID is stored.
 //
 // Why not FingerprintJS's `sources` object with `loadSources`: importing `sources` keeps all ~40 sources
 // in the bundle (that chunk was 39.5 KB minified, 15.2 KB gzip, against a 30 KB gzip budget for

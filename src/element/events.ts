@@ -1,38 +1,22 @@
-// The element's events: typed details, one factory each, declared in HTMLElementEventMap.
-// All bubble and are composed so a page can listen on any ancestor, through shadow roots.
-import type { ErrorKind, MfaUser } from './api/types.js';
+// The element's events: typed details, one factory, declared in HTMLElementEventMap. All bubble and
+// are composed, so a page can listen on any ancestor, through shadow roots.
+import type { MfaUser } from '../api/types.js';
+import type { OtpSent, Verified } from '../flow/controller.js';
+import type { ErrorCode, ErrorStep, FlowErrorKind } from '../flow/flow-error.js';
+import type { FlowStatus } from '../flow/machine.js';
 
-export type FlowStatus =
-  | 'idle'
-  | 'starting'
-  | 'sending'
-  | 'code-sent'
-  | 'verifying'
-  | 'verified'
-  | 'error';
-
-export type ErrorStep = 'config' | 'device' | 'token' | 'otp' | 'verify';
-export type ErrorCode = number | 'network' | 'timeout' | 'invalid-response' | 'config' | 'offline';
+export type { ErrorCode, ErrorStep, FlowStatus };
 
 export interface MfaStateChangeDetail {
   state: FlowStatus;
   previousState: FlowStatus;
 }
 
-export interface MfaOtpSentDetail {
-  sessionId: string;
-  deviceId: string;
-  /** 1 for the first send, 2 for the first resend… */
-  attempt: number;
-  /** Epoch milliseconds when resend becomes available. */
-  resendAvailableAt: number;
-}
+/** `attempt`: 1 for the first send, 2 for the first resend…; `resendAvailableAt`: epoch ms. */
+export type MfaOtpSentDetail = OtpSent;
 
-export interface MfaVerifiedDetail {
-  token: string;
-  key: string | null;
-  sessionId: string;
-  deviceId: string;
+/** The validate answer: the customer's `token` and `key`, with the session it closed. */
+export interface MfaVerifiedDetail extends Verified {
   user: MfaUser;
 }
 
@@ -45,9 +29,11 @@ export interface MfaErrorDetail {
   retryable: boolean;
   httpStatus?: number;
   /** Category the host can branch on (extension of the contract). */
-  kind: ErrorKind | 'config' | 'offline';
+  kind: FlowErrorKind;
   /** Epoch ms before which the server will refuse a new code (rate limit), when known. */
   retryAt?: number;
+  /** For the developer: the vendor's own message, or what is wrong with the inputs. */
+  detail: string;
 }
 
 export interface MfaEventMap {

@@ -1,14 +1,13 @@
 import { LitElement, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { RawInputs } from './config.js';
-import { maskIdentifier } from './config.js';
-import type { FlowStatus } from './events.js';
-import { clock } from './flow/clock.js';
-import { FlowController, canResend, canVerify } from './flow/controller.js';
-import { toDetail } from './flow/errors.js';
-import { errorOf, recoveryFor, resendAtOf, sessionOf } from './flow/machine.js';
-import { format, mergeStrings, type ActiveStrings, type MfaStrings } from './strings.js';
-import { styles } from './mfa-otp-flow.styles.js';
-import type { MfaErrorDetail } from './events.js';
+import { clock } from '../flow/clock.js';
+import { FlowController } from '../flow/controller.js';
+import type { FlowError } from '../flow/flow-error.js';
+import type { RawInputs } from '../flow/inputs.js';
+import { canVerify, errorOf, recoveryFor, sessionOf, type FlowState, type FlowStatus } from '../flow/machine.js';
+import { cleanStrings, format, type MfaStrings } from '../strings/strings.js';
+import { mfaEvent, type MfaErrorDetail, type MfaEventMap } from './events.js';
+import { styles } from './styles.js';
+import { errorText, maskIdentifier, text, viewOf, type Text, type View } from './view.js';
 
 /**
  * The second factor of Capillary's customer login: opens an MFA session with the first-factor
@@ -78,9 +77,6 @@ export class MfaOtpFlow extends LitElement {
     headers: { attribute: false },
     fetch: { attribute: false },
     strings: { attribute: false },
-    code: { state: true },
-    offline: { state: true },
-    hint: { state: true },
   };
 
   /** Prefix of every call; '' = same origin. */
@@ -105,19 +101,31 @@ export class MfaOtpFlow extends LitElement {
   /** Partial overrides of the visible strings (see README, "Strings"). */
   declare strings: Partial<MfaStrings>;
 
-  declare private code: string;
-  declare private offline: boolean;
-  /** Local message for a code that cannot be sent (wrong length); not an mfa-error. */
-  declare private hint: string;
+  // What the customer typed, whether the browser is offline, and a local message about the typed
+  // code: the element's own facts, beside the flow's state. Private fields, re-rendered by hand.
+  #code = '';
+  #offline = false;
+  #hint: Text | null = null;
 
-  readonly #flow = new FlowController(this);
+  readonly #flow = new FlowController(this, {
+    inputs: () => this.#inputs(),
+    autoStart: () => !this.manual,
+    deviceId: () => this.#deviceIdValue,
+    headers: () => (this.headers && typeof this.headers === 'object' ? { ...this.headers } : {}),
+    fetch: () => (typeof this.fetch === 'function' ? this.fetch : undefined),
+    onStateChange: (state, previous) => this.#stateChanged(state, previous),
+    onError: (error) => this.#emit(mfaEvent('mfa-error', this.#detailOf(error))),
+    onOtpSent: (sent) => this.#emit(mfaEvent('mfa-otp-sent', sent)),
+    onVerified: (verified) => this.#emit(mfaEvent('mfa-verified', verified)),
+    onSmsCode: (code) => {
+      this.#code = code.replace(/\D/g, '');
+      void this.verify(this.#code);
+    },
+  });
   #deviceIdValue = '';
-  /** Bumps on each new error, so that the alert's content is re-inserted and re-announced. */
-  #errorSerial = 0;
-  /** What the alert shows (error serial, hint or not) and a bit that flips whenever that changes. */
-  #alertKey = '';
-  #alertFlip = false;
-  #lastError: object | null = null;
+  /** True for the one frame in which a repeated error's alert is empty, so that it is announced again. */
+  #alertBlank = false;
+  #focusPending = false;
 
   constructor() {
     super();
@@ -134,9 +142,6 @@ export class MfaOtpFlow extends LitElement {
     this.headers = {};
     this.fetch = undefined;
     this.strings = {};
-    this.code = '';
-    this.offline = typeof navigator !== 'undefined' && navigator.onLine === false;
-    this.hint = '';
   }
 
   // ---- public API ------------------------------------------------------------------------
@@ -161,10 +166,10 @@ export class MfaOtpFlow extends LitElement {
     return sessionOf(this.#flow.state)?.sessionId ?? null;
   }
 
-  /** The current error (the mfa-error detail) or null. */
+  /** The current error (the mfa-error detail, in the current language) or null. */
   get error(): MfaErrorDetail | null {
-    const e = errorOf(this.#flow.state);
-    return e ? toDetail(e) : null;
+    const error = errorOf(this.#flow.state);
+    return error ? this.#detailOf(error) : null;
   }
 
   /** Opens the MFA session and sends the code. Resolves when the code is sent or the flow failed. */
@@ -174,7 +179,7 @@ export class MfaOtpFlow extends LitElement {
 
   /** Sends a new code (after the cooldown), or retries a send that failed. */
   resend(): Promise<void> {
-    this.hint = '';
+    this.#setHint(null);
     return this.#flow.resend();
   }
 
@@ -183,26 +188,100 @@ export class MfaOtpFlow extends LitElement {
     const value = typeof otp === 'string' ? otp.trim() : '';
     if (this.#flow.state.status === 'verifying') return this.#flow.verify(value);
     if (this.mode !== 'send' && canVerify(this.#flow.state) && !this.#flow.accepts(value)) {
-      this.hint = format(this.#s.incomplete, { length: this.#expectedLength });
+      this.#setHint(text('incomplete', { length: this.#expectedLength }));
       return Promise.resolve();
     }
-    this.hint = '';
+    this.#setHint(null);
     // Keep a code submitted from script in the field too, so "Try again" retries that code.
-    if (this.#flow.accepts(value)) this.code = value;
+    if (this.#flow.accepts(value)) this.#code = value;
     return this.#flow.verify(value);
   }
 
   /** Aborts what is in flight and returns to idle. Does not start again by itself. */
   reset(): void {
-    this.code = '';
-    this.hint = '';
+    this.#code = '';
+    this.#setHint(null);
     this.#flow.reset();
   }
 
-  // ---- host hooks for the controller -----------------------------------------------------
+  // ---- lifecycle -------------------------------------------------------------------------
 
-  /** @internal */
-  flowInputs(): RawInputs {
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#reflectState();
+    window.addEventListener('online', this.#onConnectivity);
+    window.addEventListener('offline', this.#onConnectivity);
+    this.#offline = navigator.onLine === false;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('online', this.#onConnectivity);
+    window.removeEventListener('offline', this.#onConnectivity);
+  }
+
+  protected override willUpdate(): void {
+    // Starting here (not in updated()) keeps the state change inside this update cycle.
+    this.#flow.maybeAutoStart();
+  }
+
+  protected override updated(): void {
+    if (this.#focusPending) {
+      this.#focusPending = false;
+      this.renderRoot.querySelector<HTMLInputElement>('[part="input"]')?.focus();
+    }
+    if (this.#alertBlank) {
+      // The alert was emptied for this frame; its text comes back in the next one, which screen
+      // readers announce as a new alert even when the words are the same as before.
+      requestAnimationFrame(() => {
+        this.#alertBlank = false;
+        this.requestUpdate();
+      });
+    }
+  }
+
+  #stateChanged(state: FlowState, previous: FlowState): void {
+    this.#reflectState();
+    if (state.status === 'code-sent' && previous.status !== 'code-sent') {
+      this.#focusPending = true;
+      // A new code makes whatever was typed for the previous one meaningless.
+      if (previous.status === 'sending') this.#code = '';
+    }
+    const error = errorOf(state);
+    if (error && error !== errorOf(previous)) {
+      this.#alertBlank = errorOf(previous) !== null || this.#hint !== null;
+      // A wrong code: clear the field so the customer types the next attempt from scratch.
+      if (error.kind === 'invalid-code') {
+        this.#code = '';
+        this.#focusPending = true;
+      }
+    }
+    if (state.status !== previous.status) {
+      this.#emit(mfaEvent('mfa-state-change', { state: state.status, previousState: previous.status }));
+    }
+  }
+
+  #reflectState(): void {
+    this.setAttribute('state', this.#flow.state.status);
+  }
+
+  #setHint(hint: Text | null): void {
+    if (hint && this.#hint) this.#alertBlank = true; // the same hint again is announced again
+    this.#hint = hint;
+    this.requestUpdate();
+  }
+
+  #emit<K extends keyof MfaEventMap>(event: MfaEventMap[K]): void {
+    // The contract: no mfa-* event once the element has left the document.
+    if (this.isConnected) this.dispatchEvent(event);
+  }
+
+  /** The error as the page reads it: the flow's facts plus the customer's text in the current strings. */
+  #detailOf(error: FlowError): MfaErrorDetail {
+    return { ...error, message: this.#text(errorText(error)) };
+  }
+
+  #inputs(): RawInputs {
     return {
       baseUrl: this.baseUrl ?? '',
       brand: this.brand,
@@ -215,152 +294,57 @@ export class MfaOtpFlow extends LitElement {
       timeout: this.timeout,
     };
   }
-  /** @internal */
-  flowStrings(): ActiveStrings {
-    return this.#s;
-  }
-  /** @internal */
-  deviceIdOverride(): string {
-    return this.#deviceIdValue;
-  }
-  /** @internal */
-  flowHeaders(): Record<string, string> {
-    return this.headers && typeof this.headers === 'object' ? { ...this.headers } : {};
-  }
-  /** @internal */
-  flowFetch(): typeof fetch | undefined {
-    return typeof this.fetch === 'function' ? this.fetch : undefined;
-  }
-  /** @internal */
-  flowStateChanged(): void {
-    this.setAttribute('state', this.#flow.state.status);
-  }
-  /** @internal */
-  receiveOtp(code: string): void {
-    this.code = code.replace(/\D/g, '');
-    void this.verify(this.code);
-  }
-
-  // ---- lifecycle -------------------------------------------------------------------------
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.flowStateChanged();
-    window.addEventListener('online', this.#onConnectivity);
-    window.addEventListener('offline', this.#onConnectivity);
-    this.offline = navigator.onLine === false;
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    window.removeEventListener('online', this.#onConnectivity);
-    window.removeEventListener('offline', this.#onConnectivity);
-    this.flowStateChanged();
-  }
-
-  #previousStatus: FlowStatus = 'idle';
-  #focusPending = false;
-
-  protected override willUpdate(): void {
-    // Starting here (not in updated()) keeps the state change inside this update cycle.
-    this.#flow.maybeAutoStart();
-    const status = this.#flow.state.status;
-    const error = errorOf(this.#flow.state);
-    if (status !== this.#previousStatus && status === 'code-sent') {
-      this.#focusPending = true;
-      // A new code makes whatever was typed for the previous one meaningless.
-      if (this.#previousStatus === 'sending') this.code = '';
-    }
-    if (error !== this.#lastError) {
-      this.#lastError = error;
-      if (error) this.#errorSerial++;
-      // A wrong code: clear the field so the customer types the next attempt from scratch.
-      if (error?.kind === 'invalid-code') {
-        this.code = '';
-        this.#focusPending = true;
-      }
-    }
-    this.#previousStatus = status;
-    const alertKey = `${this.#errorSerial}${this.hint ? 'h' : ''}`;
-    if (alertKey !== this.#alertKey) {
-      this.#alertKey = alertKey;
-      this.#alertFlip = !this.#alertFlip;
-    }
-  }
-
-  protected override updated(): void {
-    if (this.#focusPending) {
-      this.#focusPending = false;
-      this.renderRoot.querySelector<HTMLInputElement>('[part="input"]')?.focus();
-    }
-  }
 
   // ---- rendering -------------------------------------------------------------------------
 
-  get #s(): ActiveStrings {
-    return mergeStrings(this.strings);
+  #text(t: Text): string {
+    return format(cleanStrings(this.strings), t.key, t.values as never);
   }
 
   get #expectedLength(): number {
-    return this.#flow.flowConfig?.otpLength ?? (Number(this.otpLength) || 6);
+    return this.#flow.config?.otpLength ?? (Number(this.otpLength) || 6);
   }
 
   get #destination(): string {
-    const config = this.#flow.flowConfig;
+    const config = this.#flow.config;
     // Isolated left-to-right, so "••••4754" does not turn into "4754••••" inside RTL text.
     return config ? `\u2066${maskIdentifier(config.identifierType, config.identifierValue)}\u2069` : '';
   }
 
   protected override render(): TemplateResult {
-    const s = this.#s;
-    const state = this.#flow.state;
-    const error = errorOf(state);
-    const showField = this.mode !== 'send' && (state.status === 'verifying' || canVerify(state));
+    const view = viewOf({
+      state: this.#flow.state,
+      now: clock.now(),
+      offline: this.#offline,
+      mode: this.mode,
+      otpLength: this.#expectedLength,
+      destination: this.#destination,
+      deviceIdKnown: this.deviceId !== '',
+      hint: this.#hint,
+    });
     return html`
-      <h2 part="title">${s.title}</h2>
-      <p part="status" role="status" aria-live="polite">${this.#statusText(s)}</p>
-      ${showField ? this.#renderField(s, error !== null) : nothing}
-      ${this.#renderError()}
-      <div class="row">${this.#renderRecovery(s)} ${this.#renderResend(s)}</div>
+      <h2 part="title">${this.#text(text('title'))}</h2>
+      <p part="status" role="status" aria-live="polite">${this.#renderStatus(view.status)}</p>
+      ${view.field ? this.#renderField(view.field) : nothing}
+      ${view.alert ? this.#renderAlert(view.alert) : nothing}
+      <div class="row">${this.#renderRecovery(view.recovery)} ${this.#renderResend(view.resend)}</div>
     `;
   }
 
-  #statusText(s: ActiveStrings): TemplateResult | string {
-    if (this.offline) return s.offline;
-    const state = this.#flow.state;
-    const destination = this.#destination;
-    switch (state.status) {
-      case 'starting':
-        // "Preparing" only while the device ID is still being worked out (fingerprinting, on a
-        // first visit); once it is known the code is on its way, and opening the session and
-        // sending the code read as one step, with no change of text (or of layout) between them.
-        return this.#busy(this.deviceId ? format(s.sending, { destination }) : s.starting);
-      case 'sending':
-        if (this.#secondsLeft > 0) return format(s.sendingSoon, { destination });
-        return this.#busy(format(s.sending, { destination }));
-      case 'code-sent':
-        return format(s.codeSent, { destination });
-      case 'verifying':
-        return this.#busy(s.verifying);
-      case 'verified':
-        return html`<span class="verified">${s.verified}</span>`;
-      default:
-        return '';
-    }
+  #renderStatus(status: View['status']): TemplateResult | string {
+    if (!status) return '';
+    const words = this.#text(status.text);
+    if (status.verified) return html`<span class="verified">${words}</span>`;
+    // One template for every in-progress text, so that moving between them only updates the text.
+    return status.busy ? html`<span class="spinner" aria-hidden="true"></span>${words}` : words;
   }
 
-  /** One template for every in-progress text, so that moving between them only updates the text. */
-  #busy(text: string): TemplateResult {
-    return html`<span class="spinner" aria-hidden="true"></span>${text}`;
-  }
-
-  #renderField(s: ActiveStrings, invalid: boolean): TemplateResult {
+  #renderField(field: NonNullable<View['field']>): TemplateResult {
     const length = this.#expectedLength;
-    const busy = this.#flow.state.status === 'verifying';
     return html`
       <form @submit=${this.#onSubmit} novalidate>
-        <label part="label" for="code">${s.label}</label>
-        <p class="hint" id="hint">${format(s.hint, { length })}</p>
+        <label part="label" for="code">${this.#text(text('label'))}</label>
+        <p class="hint" id="hint">${this.#text(field.hint)}</p>
         <div class="entry">
           <input
             id="code"
@@ -374,74 +358,48 @@ export class MfaOtpFlow extends LitElement {
             spellcheck="false"
             maxlength=${length}
             aria-describedby="hint error"
-            aria-invalid=${invalid || this.hint ? 'true' : 'false'}
-            ?readonly=${busy}
-            .value=${this.code}
+            aria-invalid=${field.invalid ? 'true' : 'false'}
+            ?readonly=${field.readonly}
+            .value=${this.#code}
             @input=${this.#onInput}
             @paste=${this.#onPaste}
           />
-          <button part="submit" class="primary" type="submit" ?disabled=${this.offline || busy}>${s.submit}</button>
+          <button part="submit" class="primary" type="submit" ?disabled=${field.submitDisabled}>${this.#text(text('submit'))}</button>
         </div>
       </form>
     `;
   }
 
-  #renderError(): TemplateResult | typeof nothing {
-    const error = errorOf(this.#flow.state);
-    const text = this.hint || error?.message;
-    if (!text) return nothing;
-    // Integration problems also show the vendor's code and words: the developer is the reader.
-    const developer =
-      error && !this.hint && (error.kind === 'integration-mismatch' || error.kind === 'bad-input')
-        ? html`<span class="developer">${error.code}: ${error.detail}</span>`
-        : nothing;
-    // Two templates in turn: lit replaces the nodes when the template changes, so a new (even
-    // identical) message is re-inserted, which is what makes screen readers announce an alert again.
-    // lit's keyed() without the directive's bytes. Their static text must differ, or the minifier
-    // folds the two branches into one.
-    const content = this.#alertFlip
-      ? html`<span>${text}</span>${developer}`
-      : html`<span data-again>${text}</span>${developer}`;
+  #renderAlert(alert: NonNullable<View['alert']>): TemplateResult {
+    const content = this.#alertBlank
+      ? nothing
+      : html`<span>${this.#text(alert.text)}</span>${alert.developer ? html`<span class="developer">${alert.developer}</span>` : nothing}`;
     return html`<div id="error" part="error" role="alert">${content}</div>`;
   }
 
-  #renderRecovery(s: ActiveStrings): TemplateResult | typeof nothing {
-    const recovery = recoveryFor(this.#flow.state);
-    if (!recovery || recovery === 'resend') return nothing;
-    const label = recovery === 'reopen' ? s.sendNew : s.retry;
-    return html`<button part="retry" class="primary" type="button" ?disabled=${this.offline} @click=${this.#onRecover}>
-      ${label}
+  #renderRecovery(recovery: View['recovery']): TemplateResult | typeof nothing {
+    if (!recovery) return nothing;
+    return html`<button part="retry" class="primary" type="button" ?disabled=${recovery.disabled} @click=${this.#onRecover}>
+      ${this.#text(recovery.label)}
     </button>`;
   }
 
-  /** Whole seconds left before a new code may be requested (0 when resend is open). */
-  get #secondsLeft(): number {
-    const resendAt = resendAtOf(this.#flow.state);
-    return resendAt === null ? 0 : Math.max(0, Math.ceil((resendAt - clock.now()) / 1000));
-  }
-
-  #renderResend(s: ActiveStrings): TemplateResult | typeof nothing {
-    const state = this.#flow.state;
-    const left = this.#secondsLeft;
-    const shown =
-      state.status === 'code-sent' ||
-      state.status === 'verifying' ||
-      (state.status === 'sending' && left > 0) ||
-      (state.status === 'error' && (recoveryFor(state) === 'resend' || canVerify(state)));
-    if (!shown) return nothing;
-    const label =
-      state.status === 'error' && state.sent === 0 ? s.send : state.status === 'error' && state.error.kind === 'code-expired' ? s.sendNew : s.resend;
-    const disabled = this.offline || !canResend(state, clock.now()); // closed during the cooldown too
+  #renderResend(resend: View['resend']): TemplateResult | typeof nothing {
+    if (!resend) return nothing;
+    const left = resend.secondsLeft;
     return html`
-      <button part="resend" class="secondary" type="button" ?disabled=${disabled} @click=${this.#onResend}>${label}</button>
-      ${left > 0 ? html`<span class="hint">${s.resendIn} <span part="countdown">${left}</span> ${s.seconds}</span>` : nothing}
+      <button part="resend" class="secondary" type="button" ?disabled=${resend.disabled} @click=${this.#onResend}>${this.#text(resend.label)}</button>
+      ${left > 0
+        ? html`<span class="hint">${this.#text(text('resendIn'))} <span part="countdown">${left}</span> ${this.#text(text('seconds'))}</span>`
+        : nothing}
     `;
   }
 
   // ---- user intent -----------------------------------------------------------------------
 
   readonly #onConnectivity = (): void => {
-    this.offline = navigator.onLine === false;
+    this.#offline = navigator.onLine === false;
+    this.requestUpdate();
   };
 
   #onInput(event: InputEvent): void {
@@ -452,17 +410,17 @@ export class MfaOtpFlow extends LitElement {
   #onPaste(event: ClipboardEvent): void {
     // The browser would cut pasted text to maxlength before we see it ("Your code is 123456"
     // → "Your c"), so take the paste ourselves and keep only its digits.
-    const text = event.clipboardData?.getData('text') ?? '';
+    const pasted = event.clipboardData?.getData('text') ?? '';
     event.preventDefault();
-    this.#acceptTyped(text, event.target as HTMLInputElement);
+    this.#acceptTyped(pasted, event.target as HTMLInputElement);
   }
 
   #acceptTyped(raw: string, input: HTMLInputElement): void {
     const length = this.#expectedLength;
     const digits = raw.replace(/\D/g, '').slice(0, length);
-    const wasComplete = this.code.length === length;
-    this.code = digits;
-    this.hint = '';
+    const wasComplete = this.#code.length === length;
+    this.#code = digits;
+    this.#setHint(null);
     if (input.value !== digits) input.value = digits;
     // Submit on the transition to full length only, so editing a full code does not resubmit.
     if (digits.length === length && !wasComplete) void this.verify(digits);
@@ -470,7 +428,7 @@ export class MfaOtpFlow extends LitElement {
 
   #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
-    void this.verify(this.code);
+    void this.verify(this.#code);
   }
 
   #onResend(): void {
@@ -487,11 +445,10 @@ export class MfaOtpFlow extends LitElement {
         void this.resend();
         break;
       case 'retry-verify':
-        void this.verify(this.code);
+        void this.verify(this.#code);
         break;
     }
   }
-
 }
 
 declare global {

@@ -1,4 +1,4 @@
-// The device ID sent in all three calls: a device fingerprint (src/device-fingerprint.ts) kept in
+// The device ID sent in all three calls: a device fingerprint (fingerprint.ts) kept in
 // localStorage, so the same browser keeps the same ID across visits. Whatever fails (storage,
 // fingerprinting), a random UUID stands in: this module resolves, never rejects. Nothing runs at
 // import time.
@@ -96,7 +96,7 @@ async function withinBudget(work: Fingerprint): Promise<string | undefined> {
 }
 
 /**
- * The fingerprint source set lives in ./device-fingerprint.ts, which imports only the FingerprintJS
+ * The fingerprint source set lives in ./fingerprint.ts, which imports only the FingerprintJS
  * pieces it uses (importing the library's `sources` object would bundle every source). FingerprintJS's
  * `load()` is never called, so its monitoring request is never made, and its `fontPreferences` source,
  * which writes `iframe.srcdoc` (blocked by `require-trusted-types-for 'script'`), is not in the set. The
@@ -104,7 +104,7 @@ async function withinBudget(work: Fingerprint): Promise<string | undefined> {
  * when no ID is stored.
  */
 async function fingerprintWithoutIframeHtml(): Promise<string> {
-  const { deviceFingerprint } = await import('./device-fingerprint.js');
+  const { deviceFingerprint } = await import('./fingerprint.js');
   return deviceFingerprint();
 }
 
