@@ -1,57 +1,26 @@
 // @ts-check
-// The vendor's status codes, their messages, and the HTTP status the emulator pairs with each.
-// The vendor documents no code→HTTP mapping; the emulator fixes one (docs/emulator-spec.md) so tests
-// can assert it, and keeps it mixed (400 / 401 / 429 / 200-with-success:false) as the real one may be.
+// The vendor's failure and success bodies, from the shared code table. The vendor documents no
+// code→HTTP mapping; the table fixes one for the emulator (docs/emulator-spec.md) so tests can assert
+// it, and keeps it mixed (400 / 401 / 429 / 200-with-success:false) as the real one may be.
+import { readFileSync } from 'node:fs';
 
-/** @type {Readonly<Record<number, string>>} */
-export const MESSAGES = Object.freeze({
-  429: 'OTP rate limit exceeded',
-  604: 'No OTP passed',
-  605: 'OTP invalid, expired or null',
-  606: 'Unable to generate OTP now',
-  874: 'Unable to generate OTP now',
-  875: 'Unable to generate OTP now',
-  876: 'OTP validation failed',
-  1502: 'Unable to validate OTP',
-  1503: 'Unable to generate OTP',
-  1504: 'Unable to generate token',
-  1505: 'Invalid session',
-  1506: 'Invalid OTP',
-  1507: 'Mobile number differs from the one used to open the session',
-  1508: 'Device ID differs from the one used to open the session',
-  1509: 'Brand differs from the one used to open the session',
-  1515: 'User does not exist',
-  1518: 'Maximum OTP attempts reached, authenticate from the start',
-  1519: 'Invalid details passed',
-  1525: 'Cannot regenerate token, authenticate again',
-  1529: 'Token has expired',
-  1534: 'Maximum number of OTPs allowed per customer reached',
-  1537: 'No OTP generated for these details, generate one first',
-  1540: 'Mobile or email required to send OTP',
-  1541: 'Identifier differs from the one used to open the session',
-  1546: 'Invalid identifierType',
-  9001: 'No valid OTP found',
-});
+/** @typedef {{ kind: string, retryable: boolean, httpStatus: number, message: string }} CodeInfo */
+/** The vendor's codes: the table the client and the tests read too (src/api/status-codes.json). */
+const TABLE = /** @type {{ codes: Record<string, CodeInfo> }} */ (
+  JSON.parse(readFileSync(new URL('../src/api/status-codes.json', import.meta.url), 'utf8'))
+);
 
-/** Bad-input codes: answered with HTTP 400. */
-const BAD_INPUT = new Set([1519, 1540, 1546]);
+/** @param {number} code @returns {CodeInfo | undefined} */
+const entry = (code) => (Object.hasOwn(TABLE.codes, code) ? TABLE.codes[code] : undefined);
 
 /**
- * HTTP status the emulator uses for a failure code (spec: 400 bad input, 429 rate limit, 401 session,
- * 200 with success:false for everything else, 1534 included).
+ * HTTP status the emulator uses for a failure code: the table's pairing (400 bad input, 429 rate
+ * limit, 401 session, 200 with success:false for everything else, 1534 included); 200 for others.
  * @param {number} code
  */
 export function httpStatusFor(code) {
-  if (BAD_INPUT.has(code)) return 400;
-  if (code === 429) return 429;
-  if (code === 1505) return 401;
-  return 200;
+  return entry(code)?.httpStatus ?? 200;
 }
-
-/**
- * @typedef {{ status: { success: boolean, code: number, message: string } } & Record<string, unknown>} ApiBody
- * @typedef {{ httpStatus: number, body: ApiBody, headers?: Record<string, string> }} Reply
- */
 
 /**
  * The documented failure body for `code`, with its HTTP status.
@@ -62,7 +31,7 @@ export function httpStatusFor(code) {
 export function failure(code, message) {
   return {
     httpStatus: httpStatusFor(code),
-    body: { status: { success: false, code, message: message ?? MESSAGES[code] ?? 'Error' } },
+    body: { status: { success: false, code, message: message ?? entry(code)?.message ?? 'Error' } },
   };
 }
 

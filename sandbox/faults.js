@@ -3,9 +3,10 @@
 // Pure: no sockets here. emulator.js decides what "hang" and "drop" do to a connection.
 import { randomUUID } from 'node:crypto';
 import { failure, httpStatusFor } from './codes.js';
+import { FAULT_TYPES } from './fault-types.js';
 
-/** @typedef {'token/generate' | 'otp/generate' | 'otp/validate'} Endpoint */
-/** @typedef {'latency' | 'hang' | 'drop' | 'http' | 'non-json' | 'truncated' | 'wrong-shape' | 'code'} FaultType */
+/** @typedef {import('./fault-types.js').Endpoint} Endpoint */
+/** @typedef {import('./fault-types.js').FaultType} FaultType */
 /**
  * @typedef {object} Fault
  * @property {string} id
@@ -18,7 +19,7 @@ import { failure, httpStatusFor } from './codes.js';
 
 /** @type {readonly Endpoint[]} */
 export const ENDPOINTS = ['token/generate', 'otp/generate', 'otp/validate'];
-const TYPES = new Set(['latency', 'hang', 'drop', 'http', 'non-json', 'truncated', 'wrong-shape', 'code']);
+const TYPES = new Set(/** @type {readonly string[]} */ (FAULT_TYPES));
 const MAX_LATENCY_MS = 10 * 60_000;
 /** A runaway test adding faults in a loop must not grow memory without bound. */
 const MAX_QUEUED = 1000;

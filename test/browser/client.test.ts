@@ -13,8 +13,8 @@ import {
   type ApiResult,
   type ApiStep,
   type CallOptions,
-  type ErrorKind,
   type Identity,
+  STATUS_CODES,
 } from '../../src/api/index.js';
 import { newSandbox, type Endpoint, type FaultSpec, type Sandbox } from '../support/emulator-client.js';
 
@@ -167,38 +167,10 @@ describe('Capillary client against the emulator', () => {
   });
 
   describe('every documented status code, at every step', () => {
-    // From the element contract, written out here rather than imported, so the table is tested.
-    const EXPECTED: Record<number, [ErrorKind, boolean]> = {
-      429: ['rate-limited', false],
-      1534: ['rate-limited', false],
-      1502: ['server', true],
-      1503: ['server', true],
-      1504: ['server', true],
-      606: ['server', true],
-      874: ['server', true],
-      875: ['server', true],
-      1505: ['session-expired', false],
-      1506: ['invalid-code', true],
-      604: ['invalid-code', true],
-      605: ['invalid-code', true],
-      876: ['invalid-code', true],
-      1537: ['code-expired', false],
-      9001: ['code-expired', false],
-      1518: ['attempts-exhausted', false],
-      1515: ['reauth-required', false],
-      1525: ['reauth-required', false],
-      1529: ['reauth-required', false],
-      1507: ['integration-mismatch', false],
-      1508: ['integration-mismatch', false],
-      1509: ['integration-mismatch', false],
-      1541: ['integration-mismatch', false],
-      1519: ['bad-input', false],
-      1540: ['bad-input', false],
-      1546: ['bad-input', false],
-    };
-    // The HTTP status the emulator pairs with a code (docs/emulator-spec.md).
-    const emulatorHttp = (code: number) =>
-      [1519, 1546, 1540].includes(code) ? 400 : code === 429 ? 429 : code === 1505 ? 401 : 200;
+    // Every code of the shared table (src/api/status-codes.json), sent by the emulator with the HTTP
+    // status the table pairs it with. The table itself is held against the element contract in
+    // test/unit/status-codes.test.ts; here the client must do what it says, end to end.
+    const EXPECTED = Object.entries(STATUS_CODES);
 
     const STEPS: [ApiStep, Endpoint][] = [
       ['token', 'token/generate'],
@@ -213,9 +185,9 @@ describe('Capillary client against the emulator', () => {
     }
 
     for (const [step, path] of STEPS) {
-      it(`classifies all ${Object.keys(EXPECTED).length} codes on ${path}`, async () => {
+      it(`classifies all ${EXPECTED.length} codes on ${path}`, async () => {
         const { sessionId } = await openSession();
-        for (const [codeText, [kind, retryable]] of Object.entries(EXPECTED)) {
+        for (const [codeText, { kind, retryable, httpStatus }] of EXPECTED) {
           const code = Number(codeText);
           await sb.fault({ path, type: 'code', code });
           const error = errorOf(await callStep(step, sessionId));
@@ -224,7 +196,7 @@ describe('Capillary client against the emulator', () => {
             code,
             kind,
             retryable,
-            httpStatus: emulatorHttp(code),
+            httpStatus,
           });
           expect(error.message, `code ${code}`).to.be.a('string').and.not.be.empty;
         }

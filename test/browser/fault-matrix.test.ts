@@ -4,6 +4,7 @@
 // retry succeeds once the fault is gone.
 import { expect } from '@open-wc/testing';
 import type { MfaOtpFlow } from '../../src/element/mfa-otp-flow.js';
+import { statusCode } from '../../src/api/status-codes.js';
 import type { FaultSpec, Sandbox } from '../support/emulator-client.js';
 import { newSandbox } from '../support/emulator-client.js';
 import { FlowHarness, MOBILE, mountFlow, mountWithCode } from '../support/harness.js';
@@ -26,14 +27,13 @@ const TRANSPORT: Fault[] = [
   { name: '200 JSON of the wrong shape', spec: { type: 'wrong-shape' }, code: 'invalid-response', retryable: true },
 ];
 
-const RETRYABLE_CODES = new Set([1502, 1503, 1504, 606, 874, 875, 1506, 604, 605, 876]);
 const CODES: Record<Step, number[]> = {
   token: [1504, 1515, 1519, 1525, 1529, 1541, 1546, 1508, 1509],
   send: [429, 1503, 1505, 1534, 1508, 1509, 1540, 1541, 606, 874, 875],
   resend: [429, 1534, 1503, 1505],
   verify: [1502, 1505, 1506, 1507, 1508, 1518, 1537, 604, 605, 876, 9001],
 };
-const codeFault = (code: number): Fault => ({ name: `code ${code}`, spec: { type: 'code', code }, code, retryable: RETRYABLE_CODES.has(code) });
+const codeFault = (code: number): Fault => ({ name: `code ${code}`, spec: { type: 'code', code }, code, retryable: statusCode(code)!.retryable });
 
 let cells = 0;
 

@@ -2,20 +2,10 @@
 // a random namespace on the test server's origin, so tests never see each other's state.
 import type { IdentifierType } from '../../src/api/types.js';
 
-export type Endpoint = 'token/generate' | 'otp/generate' | 'otp/validate' | '*';
+import type { Endpoint as VendorEndpoint, FaultSpec } from '../../sandbox/fault-types.js';
 
-export type FaultSpec = { path: Endpoint; times?: number } & (
-  | { type: 'latency'; ms: number }
-  | { type: 'hang' | 'drop' | 'non-json' | 'truncated' | 'wrong-shape' }
-  | {
-      type: 'http';
-      status: number;
-      body?: string;
-      contentType?: string;
-      headers?: Record<string, string>;
-    }
-  | { type: 'code'; code: number; httpStatus?: number; message?: string; headers?: Record<string, string> }
-);
+export type Endpoint = VendorEndpoint | '*';
+export type { FaultSpec };
 
 export interface EmulatorConfig {
   otpLength: number;

@@ -1,5 +1,7 @@
+/// <reference types="node" />
 // The pure state machine, without the element or any I/O.
-import { expect } from '@open-wc/testing';
+import { expect } from 'chai';
+import { describe, it } from 'node:test';
 import type { FlowError } from '../../src/flow/flow-error.js';
 import {
   IDLE,
