@@ -8,6 +8,7 @@ export type {
   MfaErrorDetail,
   MfaEventMap,
   MfaOtpSentDetail,
+  MfaResumedDetail,
   MfaStateChangeDetail,
   MfaVerifiedDetail,
 } from './element/events.js';

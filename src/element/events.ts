@@ -15,6 +15,9 @@ export interface MfaStateChangeDetail {
 /** `attempt`: 1 for the first send, 2 for the first resend…; `resendAvailableAt`: epoch ms. */
 export type MfaOtpSentDetail = OtpSent;
 
+/** A live session taken up instead of sending a code: `attempt` as last sent, `resendAvailableAt` its deadline. */
+export type MfaResumedDetail = OtpSent;
+
 /** The validate answer: the customer's `token` and `key`, with the session it closed. */
 export interface MfaVerifiedDetail extends Verified {
   user: MfaUser;
@@ -41,6 +44,7 @@ export interface MfaEventMap {
   'mfa-otp-sent': CustomEvent<MfaOtpSentDetail>;
   'mfa-verified': CustomEvent<MfaVerifiedDetail>;
   'mfa-error': CustomEvent<MfaErrorDetail>;
+  'mfa-resumed': CustomEvent<MfaResumedDetail>;
 }
 
 export type MfaEventName = keyof MfaEventMap;

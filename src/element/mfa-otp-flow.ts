@@ -31,6 +31,7 @@ import { errorText, maskIdentifier, text, viewOf, type Text, type View } from '.
  * @fires {CustomEvent<MfaStateChangeDetail>} mfa-state-change - Every state change: `{ state, previousState }`.
  * @fires {CustomEvent<MfaOtpSentDetail>} mfa-otp-sent - Each successful send: `{ sessionId, deviceId, attempt, resendAvailableAt }`.
  * @fires {CustomEvent<MfaVerifiedDetail>} mfa-verified - Code validated: `{ token, key, sessionId, deviceId, user }`.
+ * @fires {CustomEvent<MfaResumedDetail>} mfa-resumed - A live session was taken up instead of sending a code (reload, remount, another tab): `{ sessionId, deviceId, attempt, resendAvailableAt }`.
  * @fires {CustomEvent<MfaErrorDetail>} mfa-error - Any failure: `{ step, code, message, retryable, httpStatus?, kind, retryAt? }`.
  *
  * @csspart input - The code field.
@@ -116,6 +117,7 @@ export class MfaOtpFlow extends LitElement {
     onStateChange: (state, previous) => this.#stateChanged(state, previous),
     onError: (error) => this.#emit(mfaEvent('mfa-error', this.#detailOf(error))),
     onOtpSent: (sent) => this.#emit(mfaEvent('mfa-otp-sent', sent)),
+    onResumed: (resumed) => this.#emit(mfaEvent('mfa-resumed', resumed)),
     onVerified: (verified) => this.#emit(mfaEvent('mfa-verified', verified)),
     onSmsCode: (code) => {
       this.#code = code.replace(/\D/g, '');

@@ -71,7 +71,7 @@ export function viewOf(input: ViewInput): View {
   const left = secondsLeft(state, input.now);
   const showField = mode !== 'send' && (state.status === 'verifying' || canVerify(state));
   return {
-    status: statusOf(input, left),
+    status: statusOf(input),
     field: showField
       ? {
           readonly: state.status === 'verifying',
@@ -86,7 +86,7 @@ export function viewOf(input: ViewInput): View {
   };
 }
 
-function statusOf(input: ViewInput, left: number): View['status'] {
+function statusOf(input: ViewInput): View['status'] {
   const { state, destination } = input;
   const busy = (t: Text) => ({ text: t, busy: true, verified: false });
   if (input.offline) return { text: text('offline'), busy: false, verified: false };
@@ -97,7 +97,6 @@ function statusOf(input: ViewInput, left: number): View['status'] {
       // code read as one step, with no change of text (or of layout) between them.
       return busy(input.deviceIdKnown ? text('sending', { destination }) : text('starting'));
     case 'sending':
-      if (left > 0) return { text: text('sendingSoon', { destination }), busy: false, verified: false };
       return busy(text('sending', { destination }));
     case 'code-sent':
       return { text: text('codeSent', { destination }), busy: false, verified: false };
@@ -128,7 +127,6 @@ function resendOf(state: FlowState, now: number, offline: boolean, left: number)
   const shown =
     state.status === 'code-sent' ||
     state.status === 'verifying' ||
-    (state.status === 'sending' && left > 0) ||
     (state.status === 'error' && (recoveryFor(state) === 'resend' || canVerify(state)));
   if (!shown) return null;
   const label =

@@ -4,11 +4,20 @@
 // way @lit/task is driven: `new FlowController(host, { inputs: () => …, onVerified: … })`.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { generateOtp, generateToken, validateOtp } from '../api/client.js';
-import type { ApiError, AuthSuccess, CallOptions, Identity } from '../api/types.js';
+import type { ApiError, ApiResult, AuthSuccess, CallOptions, Identity } from '../api/types.js';
 import { getDeviceId, knownDeviceId } from '../device/device-id.js';
 import { clock } from './clock.js';
-import { clearCooldown, readCooldown, saveCooldown } from './cooldown-store.js';
-import { configError, fromApiError, type FlowError } from './flow-error.js';
+import {
+  isResumable,
+  keyOf,
+  mayHaveLiveSession,
+  readRecord,
+  removeRecord,
+  withLock,
+  writeRecord,
+  type SessionRecord,
+} from './continuity-store.js';
+import { MAX_RETRY_AFTER_MS, configError, fromApiError, type FlowError } from './flow-error.js';
 import { checkInputs, type FlowConfig, type RawInputs } from './inputs.js';
 import {
   IDLE,
@@ -17,15 +26,35 @@ import {
   canVerify,
   errorOf,
   resendAtOf,
-  sessionOf,
   transition,
   type FlowEvent,
   type FlowState,
+  type Session,
 } from './machine.js';
 import { listenForSmsCode } from './web-otp.js';
 
-/** Without a Retry-After header we cannot know the vendor's window; a minute is a modest guess. */
+/**
+ * Without a Retry-After header we cannot know the vendor's window: the first refusal waits a minute,
+ * each refusal in a row twice as long as the one before, up to 15 minutes.
+ */
 export const RATE_LIMIT_FALLBACK_MS = 60_000;
+export const RATE_LIMIT_MAX_BACKOFF_MS = 15 * 60_000;
+
+/** The wait after the (refusals + 1)th refusal in a row: Retry-After when given (at most an hour), else the backoff. */
+export function rateLimitWait(retryAfterMs: number | undefined, refusals: number): number {
+  if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs >= 0) return Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
+  return Math.min(RATE_LIMIT_FALLBACK_MS * 2 ** Math.min(refusals, 10), RATE_LIMIT_MAX_BACKOFF_MS);
+}
+
+/** Errors after which the session can never be used again: its record goes. */
+const SESSION_CLOSED = new Set(['session-expired', 'attempts-exhausted', 'reauth-required']);
+
+/** What happened to a send, decided under the identity's lock. */
+type SendOutcome =
+  | { type: 'sent'; resendAt: number }
+  /** Another element or tab of this browser sent the code (or a resend) first: take its session up. */
+  | { type: 'adopt'; record: SessionRecord }
+  | { type: 'failed'; error: ApiError; retryAt?: number };
 
 /** A code went out: what mfa-otp-sent tells the page. */
 export interface OtpSent {
@@ -57,6 +86,8 @@ export interface FlowOptions {
   /** A new error (an error already reported is not reported again). */
   onError?: (error: FlowError) => void;
   onOtpSent?: (sent: OtpSent) => void;
+  /** A live session was taken up instead of sending a code (continuity): `attempt` as last sent. */
+  onResumed?: (resumed: OtpSent) => void;
   onVerified?: (verified: Verified) => void;
   /** A code the browser read from the SMS (WebOTP) and the customer accepted. */
   onSmsCode?: (code: string) => void;
@@ -77,6 +108,10 @@ export class FlowController implements ReactiveController {
   #tickTimer: unknown = null;
   /** The first-factor token the flow last started by itself with; auto-start waits for a new one. */
   #autoStartedWith: string | null = null;
+  /** The continuity record's key for the running flow (an HMAC of its identity), null without storage. */
+  #recordKey: Promise<string | null> = Promise.resolve(null);
+  /** Set by reset(): the next start opens a new session, whatever this browser holds. */
+  #fresh = false;
 
   readonly #host: ReactiveControllerHost;
   readonly #options: FlowOptions;
@@ -141,7 +176,8 @@ export class FlowController implements ReactiveController {
     if (this.state.status === 'sending') return this.#inFlight ?? Promise.resolve();
     if (!this.#config || !canResend(this.state, clock.now())) return Promise.resolve();
     this.#apply({ type: 'send' });
-    return this.#track(this.#sendCode(this.#config));
+    // A resend may take up the same session's newer code (sent from another tab), not another session.
+    return this.#track(this.#sendCode(this.#config, false));
   }
 
   verify(otp: string): Promise<void> {
@@ -153,10 +189,13 @@ export class FlowController implements ReactiveController {
     return this.#track(this.#checkCode(config, otp));
   }
 
+  /** Aborts what is in flight, forgets the session (here and in storage) and goes to idle. */
   reset(): void {
     this.#cancelRequests();
     this.#stopTick();
     this.#config = null;
+    this.#fresh = true;
+    void this.#forgetSession();
     this.#apply({ type: 'reset' });
   }
 
@@ -188,40 +227,96 @@ export class FlowController implements ReactiveController {
       deviceId,
       brand: config.brand,
     };
+    this.#recordKey = keyOf({ ...identity, baseUrl: config.baseUrl });
+    const fresh = this.#fresh;
+    this.#fresh = false;
+    // A session of this customer's may be live in this browser (a reload, another tab): look before
+    // opening one. When the hint says none is, the token call goes out at once, and only the send
+    // waits for IndexedDB's word (under the lock, below).
+    if (!fresh && mayHaveLiveSession(clock.now())) {
+      const record = await readRecord(await this.#recordKey);
+      if (!this.#isCurrent(run)) return;
+      if (isResumable(record, clock.now())) return this.#resume(config, identity, record);
+    }
     const result = await generateToken({ ...identity, authorizedToken: config.authorizedToken }, this.#callOptions(config, signal));
     if (!this.#isCurrent(run)) return;
     if (!result.ok) return this.#fail(result.error);
-    const session = { sessionId: result.value.sessionId, deviceId, identity };
-    this.#apply({ type: 'opened', session, cooldownUntil: readCooldown(identity, clock.now()) });
-    return this.#sendCode(config);
+    const session = { sessionId: result.value.sessionId, deviceId, identity, openedAt: clock.now() };
+    this.#apply({ type: 'opened', session });
+    return this.#sendCode(config, !fresh);
   }
 
-  async #sendCode(config: FlowConfig): Promise<void> {
-    if (this.state.status !== 'sending') return;
-    const { session, resendAt: notBefore } = this.state;
-    const { run, signal } = this.#beginRequest();
-    // A code went out for this customer moments ago (before a reload, a reset or a reopened
-    // session): a new one waits for that cooldown, so reloading cannot skip it.
-    if (notBefore !== null && notBefore > clock.now()) {
-      this.#scheduleTick();
-      await this.#sleepUntil(notBefore, signal);
-      if (!this.#isCurrent(run)) return;
-    }
-    const result = await generateOtp({ ...session.identity, sessionId: session.sessionId }, this.#callOptions(config, signal));
-    if (!this.#isCurrent(run)) return;
-    if (!result.ok) return this.#fail(result.error);
-    const resendAt = clock.now() + config.resendAfterMs;
-    saveCooldown(session.identity, resendAt);
-    this.#apply({ type: 'sent', resendAt });
-    const sent = this.state as FlowState;
-    this.#options.onOtpSent?.({
-      sessionId: session.sessionId,
-      deviceId: session.deviceId,
-      attempt: sent.status === 'code-sent' ? sent.sent : 1,
-      resendAvailableAt: resendAt,
-    });
+  /** Takes up a live session from storage: no request, the countdown goes on from its deadline. */
+  #resume(config: FlowConfig, identity: Identity, record: SessionRecord): void {
+    const session = { sessionId: record.sessionId, deviceId: identity.deviceId, identity, openedAt: record.openedAt };
+    const resendAt = Math.max(record.resendAt, record.retryAt);
+    this.#apply({ type: 'resumed', session, sent: record.sent, resendAt });
+    this.#options.onResumed?.({ sessionId: session.sessionId, deviceId: session.deviceId, attempt: record.sent, resendAvailableAt: resendAt });
     this.#scheduleTick();
     if (config.mode === 'verify') this.#listenForSmsCode();
+  }
+
+  /**
+   * Sends a code (first send or resend). Whether to send is decided under the identity's Web Lock
+   * from the record in IndexedDB, so that two tabs starting at once send one code between them.
+   * `mayAdopt`: a first send may take up another session of this customer's instead.
+   */
+  async #sendCode(config: FlowConfig, mayAdopt: boolean): Promise<void> {
+    if (this.state.status !== 'sending') return;
+    const { session, sent } = this.state;
+    const { run, signal } = this.#beginRequest();
+    const key = await this.#recordKey;
+    let outcome: SendOutcome;
+    try {
+      outcome = await withLock(key, signal, () => this.#decideAndSend(config, key, session, sent, mayAdopt, signal));
+    } catch {
+      return; // the lock was given up: the element left or the flow moved on
+    }
+    if (!this.#isCurrent(run)) return;
+    if (outcome.type === 'adopt') return this.#resume(config, session.identity, outcome.record);
+    if (outcome.type === 'failed') return this.#fail(outcome.error, outcome.retryAt);
+    const { resendAt } = outcome;
+    this.#apply({ type: 'sent', resendAt });
+    this.#options.onOtpSent?.({ sessionId: session.sessionId, deviceId: session.deviceId, attempt: sent + 1, resendAvailableAt: resendAt });
+    this.#scheduleTick();
+    if (config.mode === 'verify') this.#listenForSmsCode();
+  }
+
+  async #decideAndSend(
+    config: FlowConfig,
+    key: string | null,
+    session: Session,
+    sent: number,
+    mayAdopt: boolean,
+    signal: AbortSignal,
+  ): Promise<SendOutcome> {
+    const record = await readRecord(key);
+    const now = clock.now();
+    const same = record?.sessionId === session.sessionId;
+    if (isResumable(record, now) && (same ? record.sent > sent : mayAdopt)) return { type: 'adopt', record };
+    // The vendor refused a code for this customer moments ago (here or in another tab): it will
+    // again until then, and asking would only lengthen the wait.
+    if (record && record.retryAt > now) {
+      return { type: 'failed', retryAt: record.retryAt, error: { step: 'otp', kind: 'rate-limited', code: record.refusalCode || 429, message: 'Rate limited: a code was refused moments ago', retryable: false } };
+    }
+    const result: ApiResult<void> = await generateOtp({ ...session.identity, sessionId: session.sessionId }, this.#callOptions(config, signal));
+    if (signal.aborted) return { type: 'failed', error: { step: 'otp', kind: 'aborted', code: 'aborted', message: 'aborted', retryable: true } };
+    const base = { sessionId: session.sessionId, openedAt: session.openedAt, refusals: 0, retryAt: 0, refusalCode: 0, refusedAt: 0 };
+    if (result.ok) {
+      const resendAt = clock.now() + config.resendAfterMs;
+      await writeRecord(key, { ...base, sent: sent + 1, resendAt });
+      return { type: 'sent', resendAt };
+    }
+    const { error } = result;
+    if (error.kind === 'rate-limited') {
+      const refusals = record?.refusals ?? 0;
+      const refusedAt = clock.now();
+      const retryAt = refusedAt + rateLimitWait(error.retryAfterMs, refusals);
+      const code = typeof error.code === 'number' ? error.code : 429;
+      await writeRecord(key, { ...base, sent, resendAt: same ? record.resendAt : 0, refusals: refusals + 1, retryAt, refusalCode: code, refusedAt });
+      return { type: 'failed', error, retryAt };
+    }
+    return { type: 'failed', error };
   }
 
   async #checkCode(config: FlowConfig, otp: string): Promise<void> {
@@ -231,24 +326,30 @@ export class FlowController implements ReactiveController {
     const result = await validateOtp({ ...session.identity, sessionId: session.sessionId, otp }, this.#callOptions(config, signal));
     if (!this.#isCurrent(run)) return;
     if (!result.ok) return this.#fail(result.error);
-    clearCooldown(session.identity);
+    void this.#forgetSession();
     this.#stopWebOtp();
     this.#stopTick();
     this.#apply({ type: 'verified', result: result.value });
     this.#options.onVerified?.({ ...result.value, sessionId: session.sessionId, deviceId: session.deviceId });
   }
 
-  #fail(apiError: ApiError): void {
+  /** `retryAt`: when a rate limit ends, as worked out from Retry-After or the backoff. */
+  #fail(apiError: ApiError, retryAt?: number): void {
     if (apiError.kind === 'aborted') return; // only we abort, and only when the result no longer matters
     const now = clock.now();
     const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
-    this.#apply({ type: 'failed', error: fromApiError(apiError, offline, now), fallbackResendAt: now + RATE_LIMIT_FALLBACK_MS });
+    const error = fromApiError(apiError, offline, now);
+    if (retryAt !== undefined) error.retryAt = retryAt;
+    this.#apply({ type: 'failed', error, fallbackResendAt: retryAt ?? now + RATE_LIMIT_FALLBACK_MS });
+    if (SESSION_CLOSED.has(error.kind)) void this.#forgetSession();
     const state = this.state;
-    const session = sessionOf(state);
-    const resendAt = resendAtOf(state);
-    if (state.status === 'error' && state.error.kind === 'rate-limited' && session && resendAt) saveCooldown(session.identity, resendAt);
     if (state.status === 'error' && !canVerify(state)) this.#stopWebOtp();
     this.#scheduleTick();
+  }
+
+  /** The session is over: its record goes, so that no element or tab takes it up again. */
+  async #forgetSession(): Promise<void> {
+    await removeRecord(await this.#recordKey);
   }
 
   // ---- plumbing --------------------------------------------------------------------------
@@ -322,13 +423,6 @@ export class FlowController implements ReactiveController {
       this.#host.requestUpdate();
       this.#scheduleTick();
     }, left % 1000 || 1000);
-  }
-
-  #sleepUntil(deadline: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = clock.setTimeout(resolve, deadline - clock.now());
-      signal.addEventListener('abort', () => (clock.clearTimeout(timer), resolve()), { once: true });
-    });
   }
 
   #stopTick(): void {

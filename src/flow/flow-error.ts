@@ -20,6 +20,9 @@ export interface FlowError {
   detail: string;
 }
 
+/** A Retry-After is honoured up to an hour; a larger one (or a far HTTP date) counts as an hour. */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
 /** Inputs that cannot work: nothing was sent. */
 export function configError(problem: string): FlowError {
   return { step: 'config', code: 'config', kind: 'config', retryable: false, detail: problem };
@@ -34,6 +37,6 @@ export function fromApiError(error: ApiError, offline: boolean, now: number): Fl
   const code = kind === 'offline' ? 'offline' : error.code === 'aborted' ? 'network' : error.code;
   const result: FlowError = { step: error.step, code, kind, retryable: error.retryable, detail: error.message };
   if (error.httpStatus !== undefined) result.httpStatus = error.httpStatus;
-  if (error.retryAfterMs !== undefined) result.retryAt = now + error.retryAfterMs;
+  if (error.retryAfterMs !== undefined) result.retryAt = now + Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS);
   return result;
 }

@@ -7,6 +7,8 @@ export interface Session {
   sessionId: string;
   deviceId: string;
   identity: Identity;
+  /** Epoch ms when token/generate opened it (the vendor keeps it 15 minutes). */
+  openedAt: number;
 }
 
 /**
@@ -32,8 +34,14 @@ export type FlowState =
 
 export type FlowEvent =
   | { type: 'start' }
-  /** token generate succeeded; `cooldownUntil` is a resend deadline still running for this identity. */
-  | { type: 'opened'; session: Session; cooldownUntil: number | null }
+  /** token generate succeeded. */
+  | { type: 'opened'; session: Session }
+  /**
+   * A live session of this customer's, opened earlier in this browser (before a reload, in another
+   * element or tab), is taken up instead of sending a new code: from `starting` (nothing was sent)
+   * or `sending` (another tab sent the code first).
+   */
+  | { type: 'resumed'; session: Session; sent: number; resendAt: number }
   | { type: 'send' }
   | { type: 'sent'; resendAt: number }
   | { type: 'verify' }
@@ -85,7 +93,7 @@ export function canResend(state: FlowState, now: number): boolean {
   return resendAt === null || now >= resendAt;
 }
 
-/** A code may be checked once one exists for the session (or may, after a reload's cooldown). */
+/** A code may be checked once one exists for the session. */
 export function canVerify(state: FlowState): boolean {
   if (!sessionUsable(state)) return false;
   return state.status === 'code-sent' || (state.status === 'error' && state.sent > 0);
@@ -99,9 +107,10 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       return canStart(state) ? { status: 'starting' } : state;
     case 'opened':
       if (state.status !== 'starting') return state;
-      // `resendAt` set here means a code went out moments ago for this identity (before a reload,
-      // a reset or an expired session): the first send of the new session waits for that deadline.
-      return { status: 'sending', session: event.session, sent: 0, resendAt: event.cooldownUntil };
+      return { status: 'sending', session: event.session, sent: 0, resendAt: null };
+    case 'resumed':
+      if (state.status !== 'starting' && state.status !== 'sending') return state;
+      return { status: 'code-sent', session: event.session, sent: event.sent, resendAt: event.resendAt, error: null };
     case 'send':
       if (state.status !== 'code-sent' && state.status !== 'error') return state;
       if (!state.session) return state;

@@ -22,7 +22,6 @@ export const DEFAULT_STRINGS = {
   starting: 'Preparing verification…',
   sending: 'Sending a code to {destination}…',
   codeSent: 'Code sent to {destination}.',
-  sendingSoon: 'A code was sent to {destination} moments ago. A new one goes out when the timer ends.',
   verifying: 'Verifying…',
   verified: 'Verified. You’re signed in.',
   offline: 'You’re offline. Reconnect to continue.',

@@ -18,7 +18,6 @@ describe('<mfa-otp-flow> accessibility, strings, WebOTP', () => {
     await started;
     expect(slow.el.state).to.equal('code-sent');
 
-    sessionStorage.clear(); // the sends above started a cooldown for this customer
     const clock = installFakeClock();
     try {
       const { el, h, sandbox } = await mountWithCode({ resendAfter: 1 });
@@ -82,7 +81,6 @@ describe('<mfa-otp-flow> accessibility, strings, WebOTP', () => {
       await verified;
       expect(el.state).to.equal('verified');
 
-      sessionStorage.clear();
       const second = await mountWithCode();
       expect(calls).to.have.length(2);
       second.el.remove();

@@ -72,9 +72,6 @@ function nextEvent(target: EventTarget, name: string, timeoutMs = 8000): Promise
 
 describe('the built bundle on a plain page', () => {
   let frame: HTMLIFrameElement | undefined;
-  // The resend cooldown of this customer is remembered per tab (sessionStorage), and a file run
-  // before this one in the same tab may have sent them a code: a fresh tab has none.
-  beforeEach(() => sessionStorage.clear());
   afterEach(() => {
     frame?.remove();
     frame = undefined;

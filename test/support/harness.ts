@@ -9,16 +9,12 @@ import { newSandbox, type Sandbox } from './emulator-client.js';
 
 export const MOBILE = '18795774754';
 
-// Every test is a fresh tab as far as the remembered resend cooldown goes (it lives in
-// sessionStorage, keyed by identity, and most tests use the same identity).
-beforeEach(() => sessionStorage.clear());
-
 export class FlowHarness {
   /** Every mfa-* event the element fired, in order. */
   readonly events: Event[] = [];
 
   constructor(readonly el: MfaOtpFlow) {
-    for (const name of ['mfa-state-change', 'mfa-otp-sent', 'mfa-verified', 'mfa-error']) {
+    for (const name of ['mfa-state-change', 'mfa-otp-sent', 'mfa-resumed', 'mfa-verified', 'mfa-error']) {
       el.addEventListener(name, (e) => this.events.push(e));
     }
   }

