@@ -37,6 +37,7 @@ export function readAnswer<T>(request: Pick<ApiRequest<T>, 'step' | 'secrets'>, 
     return classify(step, PARSE[step] as Parse<T>, secrets, raw.status, raw.json, raw.retryAfter);
   }
   if (raw.failed === 'no-response') return invalid(step, undefined, 'fetch did not return a Response');
+  if (raw.failed === 'too-large') return invalid(step, raw.status, 'The answer is larger than any Capillary answer (over 64 KB)');
   const detail = raw.failed === 'network' && raw.detail !== undefined ? redact(raw.detail, secrets) : undefined;
   return fail(step, raw.failed, raw.status, detail);
 }

@@ -6,6 +6,12 @@ import type { ApiStep, CallOptions, TransportCode } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 const MAX_TIMER_MS = 2_147_483_647;
+/**
+ * Capillary's answers are a few hundred bytes. Anything over this is not one of them, and reading
+ * it whole would cost the page (a 100 MB answer blocked the main thread for 2.7 s): it is cut off
+ * and reported as an unreadable answer.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024;
 
 /** A call ready to go; `T` is the type of its success, read from the answer by answer.ts. */
 export interface ApiRequest<T> {
@@ -21,7 +27,7 @@ export interface ApiRequest<T> {
 /** What one POST produced: an HTTP answer of any status, or no usable answer at all. */
 export type RawAnswer =
   | { status: number; json: unknown; retryAfter: string | null; failed?: undefined }
-  | { failed: Exclude<TransportCode, 'invalid-response'> | 'no-response'; status?: number; detail?: string };
+  | { failed: Exclude<TransportCode, 'invalid-response'> | 'no-response' | 'too-large'; status?: number; detail?: string };
 
 function buildHeaders(extra: CallOptions['headers']): Headers {
   const headers = new Headers();
@@ -104,7 +110,8 @@ export async function send(opts: CallOptions, request: () => ApiRequest<unknown>
     if (typeof response?.status !== 'number' || typeof response.text !== 'function') return { failed: 'no-response' };
     status = response.status;
     const retryAfter = response.headers?.get('Retry-After') ?? null;
-    const text = await race(response.text(), stop);
+    const text = await race(readCapped(response), stop);
+    if (text === null) return { failed: 'too-large', status };
     return { status, json: readJson(text), retryAfter };
   } catch (cause) {
     if (callerSignal?.aborted) return { failed: 'aborted', status };
@@ -118,6 +125,40 @@ export async function send(opts: CallOptions, request: () => ApiRequest<unknown>
       // a signal-like object without listeners: nothing was added
     }
   }
+}
+
+/** The body as text, or null when it is larger than MAX_ANSWER_BYTES (the rest is not read). */
+async function readCapped(response: Response): Promise<string | null> {
+  const declared = Number(response.headers?.get?.('Content-Length'));
+  const body = response.body;
+  if (declared > MAX_ANSWER_BYTES) {
+    void body?.cancel().catch(() => undefined);
+    return null;
+  }
+  if (!body || typeof body.getReader !== 'function') {
+    const text = await response.text(); // an injected fetch's plain object: it has the text already
+    return text.length > MAX_ANSWER_BYTES ? null : text;
+  }
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      void reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(all);
 }
 
 /** The cause's own words; answer.ts redacts them before they reach anyone. */

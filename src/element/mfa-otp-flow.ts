@@ -118,7 +118,11 @@ export class MfaOtpFlow extends LitElement {
     onError: (error) => this.#emit(mfaEvent('mfa-error', this.#detailOf(error))),
     onOtpSent: (sent) => this.#emit(mfaEvent('mfa-otp-sent', sent)),
     onResumed: (resumed) => this.#emit(mfaEvent('mfa-resumed', resumed)),
-    onVerified: (verified) => this.#emit(mfaEvent('mfa-verified', verified)),
+    onVerified: (verified) => {
+      this.#emit(mfaEvent('mfa-verified', verified));
+      // The first-factor token is spent: the element forgets it once the page has heard.
+      this.authorizedToken = '';
+    },
     onSmsCode: (code) => {
       this.#code = code.replace(/\D/g, '');
       void this.verify(this.#code);

@@ -329,6 +329,8 @@ export class FlowController implements ReactiveController {
     void this.#forgetSession();
     this.#stopWebOtp();
     this.#stopTick();
+    // The first-factor token has done its work: it is not kept a moment longer than needed.
+    this.#config = { ...config, authorizedToken: '' };
     this.#apply({ type: 'verified', result: result.value });
     this.#options.onVerified?.({ ...result.value, sessionId: session.sessionId, deviceId: session.deviceId });
   }

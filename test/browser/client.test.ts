@@ -445,6 +445,32 @@ describe('Capillary client, answers no emulator fault produces', () => {
     expect(error).to.deep.include({ kind: 'network', retryable: true, httpStatus: 200 });
   });
 
+  it('stops reading an answer past 64 KB: a 100 MB body is an invalid-response, read no further', async () => {
+    let pulled = 0;
+    const huge: typeof fetch = async () =>
+      new Response(
+        new ReadableStream({
+          pull(controller) {
+            pulled++;
+            if (pulled > 100) return controller.close(); // 100 × 1 MB
+            controller.enqueue(new Uint8Array(1024 * 1024).fill(32));
+          },
+        }),
+        { status: 200, headers: { 'Content-Type': 'application/json' } },
+      );
+    const error = errorOf(await generateOtp({ ...ID, sessionId: 'P-1' }, { baseUrl: '', fetch: huge }));
+    expect(error).to.deep.include({ kind: 'invalid-response', retryable: true, httpStatus: 200 });
+    expect(pulled, 'chunks read').to.be.below(4);
+  });
+
+  it('refuses an answer that declares more than 64 KB without reading it, and reads one of 60 KB', async () => {
+    const padded = (bytes: number) => JSON.stringify({ status: { success: true, code: 200, message: 'x'.repeat(bytes) } });
+    const declared = errorOf(await generateOtp({ ...ID, sessionId: 'P-1' }, { baseUrl: '', fetch: answering(padded(10), { headers: { 'Content-Length': String(70 * 1024) } }) }));
+    expect(declared.kind).to.equal('invalid-response');
+    const fits = await generateOtp({ ...ID, sessionId: 'P-1' }, { baseUrl: '', fetch: answering(padded(60 * 1024)) });
+    expect(fits.ok).to.equal(true);
+  });
+
   it('never throws: malformed options and requests still resolve to an error', async () => {
     const results = await Promise.all([
       generateToken(null as unknown as typeof req, { baseUrl: '' }),

@@ -93,4 +93,17 @@ describe('<mfa-otp-flow> token hygiene', () => {
     expect(el.outerHTML.includes(other)).to.equal(false);
     el.reset();
   });
+
+  it('forgets the first-factor token once mfa-verified has fired, and not before', async () => {
+    const { el, h, sandbox, token } = await mountWithCode();
+    expect(el.authorizedToken).to.equal(token);
+    let during = '';
+    el.addEventListener('mfa-verified', () => (during = el.authorizedToken), { once: true });
+    const verified = h.next('mfa-verified');
+    await el.verify(await sandbox.latestCode(MOBILE));
+    await verified;
+    expect(during, 'still set while the page hears mfa-verified').to.equal(token);
+    expect(el.authorizedToken).to.equal('');
+    expect(el.state).to.equal('verified');
+  });
 });
