@@ -144,15 +144,19 @@ describe('device ID', () => {
   it('shares one computation between concurrent callers', async () => {
     localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
     let runs = 0;
+    let finish!: () => void;
+    const unfinished = new Promise<void>((resolve) => (finish = resolve));
     reload({
       fingerprint: async () => {
         runs += 1;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await unfinished;
         return `fp-${runs}-0123456789abcdef`;
       },
     });
     const prefetched = prefetchDeviceId();
-    const [a, b, c] = await Promise.all([getDeviceId(), getDeviceId(), prefetched]);
+    const all = Promise.all([getDeviceId(), getDeviceId(), prefetched]);
+    finish();
+    const [a, b, c] = await all;
     expect(runs).to.equal(1);
     expect(getDeviceId()).to.equal(prefetched);
     expect([a, b, c]).to.deep.equal(['fp-1-0123456789abcdef', 'fp-1-0123456789abcdef', 'fp-1-0123456789abcdef']);

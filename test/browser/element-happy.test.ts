@@ -68,12 +68,15 @@ describe('<mfa-otp-flow> happy path', () => {
 
     it('says "Preparing" only while a first visit works out the device ID', async () => {
       localStorage.removeItem(DEVICE_ID_STORAGE_KEY);
-      resetDeviceIdCacheForTests({
-        fingerprint: () => new Promise((resolve) => setTimeout(resolve, 150, 'first-visit-0123456789abcdef')),
-      });
+      let fingerprinted!: (id: string) => void;
+      resetDeviceIdCacheForTests({ fingerprint: () => new Promise((resolve) => (fingerprinted = resolve)) });
       const { el, h, token } = await mountFlow({ token: false });
       const texts = statusTexts(h);
       el.authorizedToken = token;
+      await h.untilState('starting');
+      await el.updateComplete;
+      expect(h.statusText).to.equal('Preparing verification…');
+      fingerprinted('first-visit-0123456789abcdef');
       await h.untilState('code-sent');
       await el.updateComplete;
       expect(texts).to.deep.equal(['Preparing verification…', 'Sending a code to ••••4754…', 'Code sent to ••••4754.']);

@@ -7,7 +7,7 @@ import type { MfaOtpFlow } from '../../src/element/mfa-otp-flow.js';
 import { statusCode } from '../../src/api/status-codes.js';
 import type { FaultSpec, Sandbox } from '../support/emulator-client.js';
 import { newSandbox } from '../support/emulator-client.js';
-import { FlowHarness, MOBILE, mountFlow, mountWithCode } from '../support/harness.js';
+import { FlowHarness, MOBILE, mountFlow, mountWithCode, nextTask } from '../support/harness.js';
 
 type Step = 'token' | 'send' | 'resend' | 'verify';
 type Fault = { name: string; spec: { type: FaultSpec['type'] } & Record<string, unknown>; code: number | string; retryable: boolean };
@@ -83,7 +83,7 @@ describe('fault matrix', () => {
         const { detail } = await error;
         expect(detail).to.include({ step: EVENT_STEP[step], code: fault.code, retryable: fault.retryable });
         await el.updateComplete;
-        await new Promise((r) => setTimeout(r, 20)); // nothing else follows
+        await nextTask(); // nothing else follows
         expect(h.eventsNamed('mfa-error')).to.have.length(1);
         expect(h.errorText).to.contain(detail.message);
         expect(h.errorText.length).to.be.greaterThan(10);

@@ -3,6 +3,7 @@
 import { expect } from '@open-wc/testing';
 import { DEVICE_ID_STORAGE_KEY } from '../../src/device/device-id.js';
 import { newSandbox } from '../support/emulator-client.js';
+import { nextTask } from '../support/next-task.js';
 import { restoreStoredDeviceId } from '../support/stored-device-id.js';
 
 const MOBILE = '18795774754';
@@ -119,7 +120,7 @@ describe('the built bundle on a plain page', () => {
     page.doc.head.append(second);
     expect(await loaded).to.equal('load');
     // Give any late error a turn to surface.
-    await new Promise((r) => setTimeout(r, 50));
+    await nextTask();
     expect(errors.join(' | ')).to.equal('');
     expect(page.win.customElements.get('mfa-otp-flow') === before).to.equal(true);
     const el = page.doc.querySelector('mfa-otp-flow') as FlowLike;

@@ -8,6 +8,7 @@ import type { FlowStatus, MfaEventMap } from '../../src/element/events.js';
 import { newSandbox, type Sandbox } from './emulator-client.js';
 
 export const MOBILE = '18795774754';
+export { nextTask } from './next-task.js';
 
 export class FlowHarness {
   /** Every mfa-* event the element fired, in order. */
