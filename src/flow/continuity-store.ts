@@ -11,10 +11,13 @@
 //   session opened and the rate-limit backoff: no token, no code, no identifier. It is deleted when
 //   the session ends and swept once it expires (15 minutes after the session opened, or at the end
 //   of a rate-limit wait, at most one hour).
-// - localStorage `mfa-otp-flow:live-until`: the latest expiry of any record, a number. Only a hint
-//   that lets a page with no live session send at once without waiting for IndexedDB; the records
-//   and the decisions are IndexedDB's. Measured in Chromium: a tab holding a Web Lock still read a
-//   stale localStorage value written by another tab in 17 of 40 tries, IndexedDB in 0 of 40.
+// - localStorage `mfa-otp-flow:live`: a random salt and, per identity that has a record, a 16-bit
+//   bucket of a salted hash of it with the record's expiry. Only a hint, read without waiting, that
+//   lets a customer with no live session have their first request sent at once instead of after
+//   IndexedDB has answered; 16 bits tell nothing of the identity (a bucket holds one in 65,536 of
+//   all numbers), and a bucket shared by chance only costs that wait. The records and every
+//   decision are IndexedDB's: measured in Chromium, a tab holding a Web Lock still read a stale
+//   localStorage value written by another tab in 17 of 40 tries, IndexedDB in 0 of 40.
 //
 // Every operation gives up quietly: storage that is missing, throws, is full or holds garbage only
 // costs the resume, never the flow.
@@ -33,7 +36,9 @@ const STORAGE_BUDGET_MS = 1_500;
 const DB_NAME = 'mfa-otp-flow';
 const SESSIONS = 'sessions';
 const KEYS = 'keys';
-const HINT = 'mfa-otp-flow:live-until';
+const HINT = 'mfa-otp-flow:live';
+/** Buckets kept in the hint at most; the oldest go first. */
+const HINT_ENTRIES = 64;
 
 /** Where a flow's MFA session lives: its identity, and the vendor host it talks to. */
 export interface Place extends Identity {
@@ -164,13 +169,15 @@ function browserKey(): Promise<CryptoKey | null> {
   return hmacKey;
 }
 
+const identityText = (place: Place): string =>
+  [place.baseUrl, place.brand, place.identifierType, place.identifierValue, place.deviceId].join('\u0000');
+
 /** The record's key: HMAC of the identity under this browser's key, hex. Null without storage. */
 export async function keyOf(place: Place): Promise<string | null> {
   try {
     const key = await browserKey();
     if (!key) return null;
-    const text = [place.baseUrl, place.brand, place.identifierType, place.identifierValue, place.deviceId].join('\u0000');
-    const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text));
+    const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(identityText(place)));
     return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, '0')).join('');
   } catch {
     return null;
@@ -210,16 +217,10 @@ export async function readRecord(key: string | null): Promise<SessionRecord | nu
   return found ?? null;
 }
 
-export async function writeRecord(key: string | null, record: SessionRecord): Promise<void> {
+export async function writeRecord(key: string | null, place: Place, record: SessionRecord): Promise<void> {
   if (!key) return;
-  const expires = expiryOf(record);
+  markLive(place, expiryOf(record));
   await withinBudget(change(SESSIONS, (sessions) => sessions.put(record, key)));
-  try {
-    const hint = Number(globalThis.localStorage?.getItem(HINT));
-    if (!(hint >= expires)) globalThis.localStorage?.setItem(HINT, String(expires));
-  } catch {
-    // Without the hint every start looks in IndexedDB first: slower, still right.
-  }
 }
 
 export async function removeRecord(key: string | null): Promise<void> {
@@ -227,27 +228,84 @@ export async function removeRecord(key: string | null): Promise<void> {
   await withinBudget(change(SESSIONS, (sessions) => sessions.delete(key)));
 }
 
-/**
- * Whether any session may still be live in this browser. False only when the hint says for sure
- * that none is; storage that cannot be read answers true, so that IndexedDB has the last word.
- */
-export function mayHaveLiveSession(now: number): boolean {
+// ---- the hint ---------------------------------------------------------------------------------
+
+interface Hint {
+  salt: string;
+  /** [bucket, epoch ms until which a record may be live] */
+  live: [string, number][];
+}
+
+function readHint(): Hint | null {
+  const raw = globalThis.localStorage?.getItem(HINT);
+  if (raw === null || raw === undefined) return null;
+  const hint = JSON.parse(raw) as Hint;
+  const ok =
+    typeof hint?.salt === 'string' && Array.isArray(hint.live) &&
+    hint.live.every((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number');
+  if (!ok) throw new TypeError('not a hint');
+  return hint;
+}
+
+/** FNV-1a of the salted identity, cut to 16 bits: a bucket, not an identifier. */
+function bucketOf(salt: string, place: Place): string {
+  const text = salt + identityText(place);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return ((h >>> 16) ^ (h & 0xffff)).toString(16);
+}
+
+function markLive(place: Place, until: number): void {
   try {
-    const hint = globalThis.localStorage?.getItem(HINT);
-    if (hint === null || hint === undefined) return false;
-    const until = Number(hint);
-    return !(Number.isFinite(until) && until <= now);
+    let hint: Hint | null = null;
+    try {
+      hint = readHint();
+    } catch {
+      // garbage: written anew below
+    }
+    const salt = hint?.salt ?? [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const bucket = bucketOf(salt, place);
+    const now = clock.now();
+    const live = (hint?.live ?? []).filter(([b, t]) => b !== bucket && t > now);
+    live.push([bucket, until]);
+    globalThis.localStorage?.setItem(HINT, JSON.stringify({ salt, live: live.slice(-HINT_ENTRIES) }));
+  } catch {
+    // Without the hint every start looks in IndexedDB first: slower, still right.
+  }
+}
+
+/**
+ * Whether a session of this identity may be live in this browser. False only when the hint says
+ * for sure that none is; a hint that cannot be read answers true, so that IndexedDB has the last word.
+ */
+export function mayHaveLiveSession(place: Place, now: number): boolean {
+  try {
+    const hint = readHint();
+    if (!hint) return false;
+    const bucket = bucketOf(hint.salt, place);
+    return hint.live.some(([b, until]) => b === bucket && until > now);
   } catch {
     return true;
   }
 }
 
 /**
- * Runs `work` holding this identity's Web Lock, so that two tabs deciding at once whether to send a
- * code take turns. Where Web Locks are missing (or storage is), it runs at once, as before.
+ * Waits for this browser's turn to decide whether to send a code, and resolves to the function that
+ * ends it; null when `signal` aborted first. One Web Lock for the whole origin, not one per
+ * identity: it can be asked for before the identity's key is known (and sends are rare). Where Web
+ * Locks are missing, the turn is taken at once, as before.
  */
-export async function withLock<T>(key: string | null, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+export function takeTurn(signal: AbortSignal): Promise<(() => void) | null> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-  if (!key || !locks?.request) return work();
-  return locks.request(`mfa-otp-flow:${key}`, { signal }, work);
+  if (!locks?.request) return Promise.resolve(() => undefined);
+  return new Promise((resolve) => {
+    let release!: () => void;
+    const held = new Promise<void>((done) => (release = done));
+    locks
+      .request('mfa-otp-flow:send', { signal }, () => {
+        resolve(release);
+        return held;
+      })
+      .catch(() => resolve(null));
+  });
 }

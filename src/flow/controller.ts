@@ -13,8 +13,9 @@ import {
   mayHaveLiveSession,
   readRecord,
   removeRecord,
-  withLock,
+  takeTurn,
   writeRecord,
+  type Place,
   type SessionRecord,
 } from './continuity-store.js';
 import { MAX_RETRY_AFTER_MS, configError, fromApiError, type FlowError } from './flow-error.js';
@@ -49,12 +50,21 @@ export function rateLimitWait(retryAfterMs: number | undefined, refusals: number
 /** Errors after which the session can never be used again: its record goes. */
 const SESSION_CLOSED = new Set(['session-expired', 'attempts-exhausted', 'reauth-required']);
 
-/** What happened to a send, decided under the identity's lock. */
-type SendOutcome =
+/** A browser-wide turn to decide whether to send a code, with what storage said when it began. */
+interface Turn {
+  place: Place;
+  key: string | null;
+  record: SessionRecord | null;
+  release: () => void;
+}
+
+/** What happened to a send, decided in the turn; `record` is what to store of it, `forget` to remove what is stored. */
+type SendOutcome = { record?: SessionRecord | undefined; forget?: boolean } & (
   | { type: 'sent'; resendAt: number }
   /** Another element or tab of this browser sent the code (or a resend) first: take its session up. */
-  | { type: 'adopt'; record: SessionRecord }
-  | { type: 'failed'; error: ApiError; retryAt?: number };
+  | { type: 'adopt'; adopted: SessionRecord }
+  | { type: 'failed'; error: ApiError; retryAt?: number }
+);
 
 /** A code went out: what mfa-otp-sent tells the page. */
 export interface OtpSent {
@@ -108,7 +118,7 @@ export class FlowController implements ReactiveController {
   #tickTimer: unknown = null;
   /** The first-factor token the flow last started by itself with; auto-start waits for a new one. */
   #autoStartedWith: string | null = null;
-  /** The continuity record's key for the running flow (an HMAC of its identity), null without storage. */
+  /** The continuity record's key for the running flow (an HMAC of its identity; null without storage). */
   #recordKey: Promise<string | null> = Promise.resolve(null);
   /** Set by reset(): the next start opens a new session, whatever this browser holds. */
   #fresh = false;
@@ -177,7 +187,7 @@ export class FlowController implements ReactiveController {
     if (!this.#config || !canResend(this.state, clock.now())) return Promise.resolve();
     this.#apply({ type: 'send' });
     // A resend may take up the same session's newer code (sent from another tab), not another session.
-    return this.#track(this.#sendCode(this.#config, false));
+    return this.#track(this.#sendCode(this.#config));
   }
 
   verify(otp: string): Promise<void> {
@@ -227,23 +237,29 @@ export class FlowController implements ReactiveController {
       deviceId,
       brand: config.brand,
     };
-    this.#recordKey = keyOf({ ...identity, baseUrl: config.baseUrl });
+    const place = { ...identity, baseUrl: config.baseUrl };
+    this.#recordKey = keyOf(place);
     const fresh = this.#fresh;
     this.#fresh = false;
     // A session of this customer's may be live in this browser (a reload, another tab): look before
-    // opening one. When the hint says none is, the token call goes out at once, and only the send
-    // waits for IndexedDB's word (under the lock, below).
-    if (!fresh && mayHaveLiveSession(clock.now())) {
+    // opening one. When the hint says none is, the token call goes out at once.
+    if (!fresh && mayHaveLiveSession(place, clock.now())) {
       const record = await readRecord(await this.#recordKey);
       if (!this.#isCurrent(run)) return;
       if (isResumable(record, clock.now())) return this.#resume(config, identity, record);
     }
+    // The send's turn (the lock, then the record under it) is taken while the token call is on its
+    // way, so that by the time the session is open the decision to send waits for nothing.
+    const turn = this.#takeTurn(place, signal);
     const result = await generateToken({ ...identity, authorizedToken: config.authorizedToken }, this.#callOptions(config, signal));
-    if (!this.#isCurrent(run)) return;
-    if (!result.ok) return this.#fail(result.error);
+    if (!this.#isCurrent(run) || !result.ok) {
+      void turn.then((t) => t?.release());
+      if (this.#isCurrent(run) && !result.ok) this.#fail(result.error);
+      return;
+    }
     const session = { sessionId: result.value.sessionId, deviceId, identity, openedAt: clock.now() };
     this.#apply({ type: 'opened', session });
-    return this.#sendCode(config, !fresh);
+    return this.#sendCode(config, { run, signal, turn, mayAdopt: !fresh });
   }
 
   /** Takes up a live session from storage: no request, the countdown goes on from its deadline. */
@@ -256,24 +272,38 @@ export class FlowController implements ReactiveController {
     if (config.mode === 'verify') this.#listenForSmsCode();
   }
 
+  /** This browser's turn to decide whether to send: the lock, and the identity's record read under it. */
+  async #takeTurn(place: Place, signal: AbortSignal): Promise<Turn | null> {
+    const [release, key] = await Promise.all([takeTurn(signal), this.#recordKey]);
+    if (!release) return null;
+    return { place, key, record: await readRecord(key), release };
+  }
+
   /**
-   * Sends a code (first send or resend). Whether to send is decided under the identity's Web Lock
-   * from the record in IndexedDB, so that two tabs starting at once send one code between them.
-   * `mayAdopt`: a first send may take up another session of this customer's instead.
+   * Sends a code (first send, or a resend when `first` is not given). Whether to send is decided
+   * in this browser's turn from the record in IndexedDB, so that two tabs starting at once send one
+   * code between them; a first send may take up another session of this customer's instead.
    */
-  async #sendCode(config: FlowConfig, mayAdopt: boolean): Promise<void> {
+  async #sendCode(config: FlowConfig, first?: { run: number; signal: AbortSignal; turn: Promise<Turn | null>; mayAdopt: boolean }): Promise<void> {
     if (this.state.status !== 'sending') return;
     const { session, sent } = this.state;
-    const { run, signal } = this.#beginRequest();
-    const key = await this.#recordKey;
+    const { run, signal } = first ?? this.#beginRequest();
+    const turn = await (first?.turn ?? this.#takeTurn({ ...session.identity, baseUrl: config.baseUrl }, signal));
+    if (!turn) return; // the turn was given up: the element left or the flow moved on
+    if (!this.#isCurrent(run)) return turn.release();
     let outcome: SendOutcome;
     try {
-      outcome = await withLock(key, signal, () => this.#decideAndSend(config, key, session, sent, mayAdopt, signal));
-    } catch {
-      return; // the lock was given up: the element left or the flow moved on
+      outcome = await this.#decideAndSend(config, turn, session, sent, first?.mayAdopt ?? false, signal);
+    } catch (cause) {
+      turn.release();
+      throw cause;
     }
+    // The outcome is acted on at once; the turn ends once the record that tells the other tabs
+    // about it has been written.
+    const { record, forget } = outcome;
+    void (record ? writeRecord(turn.key, turn.place, record) : forget ? removeRecord(turn.key) : Promise.resolve()).finally(turn.release);
     if (!this.#isCurrent(run)) return;
-    if (outcome.type === 'adopt') return this.#resume(config, session.identity, outcome.record);
+    if (outcome.type === 'adopt') return this.#resume(config, session.identity, outcome.adopted);
     if (outcome.type === 'failed') return this.#fail(outcome.error, outcome.retryAt);
     const { resendAt } = outcome;
     this.#apply({ type: 'sent', resendAt });
@@ -282,41 +312,35 @@ export class FlowController implements ReactiveController {
     if (config.mode === 'verify') this.#listenForSmsCode();
   }
 
-  async #decideAndSend(
-    config: FlowConfig,
-    key: string | null,
-    session: Session,
-    sent: number,
-    mayAdopt: boolean,
-    signal: AbortSignal,
-  ): Promise<SendOutcome> {
-    const record = await readRecord(key);
+  /** What to do with this send, and what to record of it. */
+  async #decideAndSend(config: FlowConfig, turn: Turn, session: Session, sent: number, mayAdopt: boolean, signal: AbortSignal): Promise<SendOutcome> {
+    const { record } = turn;
     const now = clock.now();
     const same = record?.sessionId === session.sessionId;
-    if (isResumable(record, now) && (same ? record.sent > sent : mayAdopt)) return { type: 'adopt', record };
+    if (isResumable(record, now) && (same ? record.sent > sent : mayAdopt)) return { type: 'adopt', adopted: record };
     // The vendor refused a code for this customer moments ago (here or in another tab): it will
     // again until then, and asking would only lengthen the wait.
     if (record && record.retryAt > now) {
-      return { type: 'failed', retryAt: record.retryAt, error: { step: 'otp', kind: 'rate-limited', code: record.refusalCode || 429, message: 'Rate limited: a code was refused moments ago', retryable: false } };
+      const error: ApiError = { step: 'otp', kind: 'rate-limited', code: record.refusalCode || 429, message: 'Rate limited: a code was refused moments ago', retryable: false };
+      return { type: 'failed', error, retryAt: record.retryAt };
     }
-    const result: ApiResult<void> = await generateOtp({ ...session.identity, sessionId: session.sessionId }, this.#callOptions(config, signal));
-    if (signal.aborted) return { type: 'failed', error: { step: 'otp', kind: 'aborted', code: 'aborted', message: 'aborted', retryable: true } };
+    // The record of the code is written while the code is on its way: by the time the answer is in
+    // it has usually been committed, so that a page closed right after "Code sent" still finds it.
     const base = { sessionId: session.sessionId, openedAt: session.openedAt, refusals: 0, retryAt: 0, refusalCode: 0, refusedAt: 0 };
-    if (result.ok) {
-      const resendAt = clock.now() + config.resendAfterMs;
-      await writeRecord(key, { ...base, sent: sent + 1, resendAt });
-      return { type: 'sent', resendAt };
-    }
+    const resendAt = clock.now() + config.resendAfterMs;
+    const written = writeRecord(turn.key, turn.place, { ...base, sent: sent + 1, resendAt });
+    const result: ApiResult<void> = await generateOtp({ ...session.identity, sessionId: session.sessionId }, this.#callOptions(config, signal));
+    await written;
+    if (result.ok) return { type: 'sent', resendAt };
     const { error } = result;
-    if (error.kind === 'rate-limited') {
-      const refusals = record?.refusals ?? 0;
-      const refusedAt = clock.now();
-      const retryAt = refusedAt + rateLimitWait(error.retryAfterMs, refusals);
-      const code = typeof error.code === 'number' ? error.code : 429;
-      await writeRecord(key, { ...base, sent, resendAt: same ? record.resendAt : 0, refusals: refusals + 1, retryAt, refusalCode: code, refusedAt });
-      return { type: 'failed', error, retryAt };
-    }
-    return { type: 'failed', error };
+    // No code went out: what was stored before stands again.
+    if (error.kind !== 'rate-limited') return { type: 'failed', error, record: record ?? undefined, forget: !record };
+    const refusals = record?.refusals ?? 0;
+    const refusedAt = clock.now();
+    const retryAt = refusedAt + rateLimitWait(error.retryAfterMs, refusals);
+    const refusalCode = typeof error.code === 'number' ? error.code : 429;
+    const deadline = same ? record.resendAt : 0;
+    return { type: 'failed', error, retryAt, record: { ...base, sent, resendAt: deadline, refusals: refusals + 1, retryAt, refusalCode, refusedAt } };
   }
 
   async #checkCode(config: FlowConfig, otp: string): Promise<void> {

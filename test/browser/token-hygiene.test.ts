@@ -78,7 +78,7 @@ describe('<mfa-otp-flow> token hygiene', () => {
     const keys = [...local.keys, ...session.keys];
     const foreign = keys.filter((k) => !k.startsWith('mfa-otp-flow:'));
     const ours = keys.filter((k) => k.startsWith('mfa-otp-flow:'));
-    expect(ours.sort(), 'our storage keys').to.deep.equal(['mfa-otp-flow:device-id', 'mfa-otp-flow:live-until']);
+    expect(ours.sort(), 'our storage keys').to.deep.equal(['mfa-otp-flow:device-id', 'mfa-otp-flow:live']);
     expect(foreign.join(','), 'storage keys not ours').to.equal('');
   });
 
