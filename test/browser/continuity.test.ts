@@ -5,7 +5,7 @@ import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import type { MfaOtpFlow } from '../../src/element/mfa-otp-flow.js';
 import { clearRecords, overwriteRecords, storedRecords, storedText } from '../support/continuity-storage.js';
 import { newSandbox, type Sandbox } from '../support/emulator-client.js';
-import { installFakeClock } from '../support/fake-clock.js';
+import { installFakeClock, type FakeClock } from '../support/fake-clock.js';
 import { FlowHarness, MOBILE, mountFlow, mountWithCode } from '../support/harness.js';
 
 /** The element's calls, as its injectable transport sees them. */
@@ -243,99 +243,82 @@ describe('continuity: one code per customer', () => {
   });
 
   describe('rate limits', () => {
+    let clock: FakeClock;
+    beforeEach(() => {
+      clock = installFakeClock();
+    });
+    afterEach(() => clock.uninstall());
+
     it('caps a Retry-After of 99999999999 seconds at one hour', async () => {
-      const clock = installFakeClock();
-      try {
-        const { el, h, sandbox } = await mountFlow();
-        await sandbox.fault({ path: 'otp/generate', type: 'code', code: 429, headers: { 'Retry-After': '99999999999' } });
-        await h.untilState('error');
-        expect(el.error!.retryAt! - clock.now()).to.equal(60 * 60_000);
-        expect(h.countdown).to.equal(3600);
-      } finally {
-        clock.uninstall();
-      }
+      const { el, h, sandbox, token } = await mountFlow({ token: false });
+      await sandbox.fault({ path: 'otp/generate', type: 'code', code: 429, headers: { 'Retry-After': '99999999999' } });
+      el.authorizedToken = token;
+      await h.untilState('error');
+      expect(el.error!.retryAt! - clock.now()).to.equal(60 * 60_000);
+      expect(h.countdown).to.equal(3600);
     });
 
     it('honours a Retry-After under an hour as it is', async () => {
-      const clock = installFakeClock();
-      try {
-        const { el, h, sandbox } = await mountFlow();
-        await sandbox.fault({ path: 'otp/generate', type: 'code', code: 429, headers: { 'Retry-After': '90' } });
-        await h.untilState('error');
-        expect(el.error!.retryAt! - clock.now()).to.equal(90_000);
-      } finally {
-        clock.uninstall();
-      }
+      const { el, h, sandbox, token } = await mountFlow({ token: false });
+      await sandbox.fault({ path: 'otp/generate', type: 'code', code: 429, headers: { 'Retry-After': '90' } });
+      el.authorizedToken = token;
+      await h.untilState('error');
+      expect(el.error!.retryAt! - clock.now()).to.equal(90_000);
     });
 
     it('doubles the wait after each refusal without Retry-After, across re-creation, up to 15 minutes', async () => {
-      const clock = installFakeClock();
-      try {
-        const sandbox = await newSandbox();
-        await sandbox.fault({ path: 'otp/generate', type: 'code', code: 429, times: -1 });
-        const waits: number[] = [];
-        let { el, h } = await remount(sandbox);
+      const sandbox = await newSandbox();
+      await sandbox.fault({ path: 'otp/generate', type: 'code', code: 429, times: -1 });
+      const waits: number[] = [];
+      let { el, h } = await remount(sandbox);
+      await h.untilState('error');
+      waits.push(el.error!.retryAt! - clock.now());
+      for (let i = 0; i < 6; i++) {
+        await clock.tick(waits[waits.length - 1]!);
+        if (i === 2) {
+          // A reload in the middle: the backoff goes on where it was.
+          fixtureCleanup();
+          ({ el, h } = await remount(sandbox));
+        } else {
+          await h.click('resend');
+        }
         await h.untilState('error');
         waits.push(el.error!.retryAt! - clock.now());
-        for (let i = 0; i < 6; i++) {
-          await clock.tick(waits[waits.length - 1]!);
-          if (i === 2) {
-            // A reload in the middle: the backoff goes on where it was.
-            fixtureCleanup();
-            ({ el, h } = await remount(sandbox));
-          } else {
-            await h.click('resend');
-          }
-          await h.untilState('error');
-          waits.push(el.error!.retryAt! - clock.now());
-        }
-        expect(waits.map((ms) => ms / 60_000)).to.deep.equal([1, 2, 4, 8, 15, 15, 15]);
-      } finally {
-        clock.uninstall();
       }
+      expect(waits.map((ms) => ms / 60_000)).to.deep.equal([1, 2, 4, 8, 15, 15, 15]);
     });
 
     it('starts the backoff again after a code goes out', async () => {
-      const clock = installFakeClock();
-      try {
-        const sandbox = await newSandbox();
-        await sandbox.fault({ path: 'otp/generate', type: 'code', code: 429, times: 2 });
-        const { el, h } = await remount(sandbox);
-        await h.untilState('error');
-        await clock.tick(60_000);
-        await h.click('resend');
-        await h.untilState('error');
-        expect(el.error!.retryAt! - clock.now()).to.equal(120_000);
-        await clock.tick(120_000);
-        await h.click('resend');
-        await h.untilState('code-sent');
-        await clock.tick(30_000);
-        await sandbox.fault({ path: 'otp/generate', type: 'code', code: 429 });
-        await h.click('resend');
-        await h.untilState('error');
-        expect(el.error!.retryAt! - clock.now()).to.equal(60_000);
-      } finally {
-        clock.uninstall();
-      }
+      const sandbox = await newSandbox();
+      await sandbox.fault({ path: 'otp/generate', type: 'code', code: 429, times: 2 });
+      const { el, h } = await remount(sandbox);
+      await h.untilState('error');
+      await clock.tick(60_000);
+      await h.click('resend');
+      await h.untilState('error');
+      expect(el.error!.retryAt! - clock.now()).to.equal(120_000);
+      await clock.tick(120_000);
+      await h.click('resend');
+      await h.untilState('code-sent');
+      await clock.tick(30_000);
+      await sandbox.fault({ path: 'otp/generate', type: 'code', code: 429 });
+      await h.click('resend');
+      await h.untilState('error');
+      expect(el.error!.retryAt! - clock.now()).to.equal(60_000);
     });
 
     it('a reload during the wait sends nothing and shows the same countdown', async () => {
-      const clock = installFakeClock();
-      try {
-        const sandbox = await newSandbox();
-        await sandbox.fault({ path: 'otp/generate', type: 'code', code: 429 });
-        const first = await remount(sandbox);
-        await first.h.untilState('error');
-        await clock.tick(20_000);
-        fixtureCleanup();
-        const again = await remount(sandbox);
-        await again.h.untilState('error');
-        expect(again.el.error).to.include({ kind: 'rate-limited', code: 429 });
-        expect(again.h.countdown).to.equal(40);
-        expect(again.calls).to.deep.equal(['token/generate']);
-      } finally {
-        clock.uninstall();
-      }
+      const sandbox = await newSandbox();
+      await sandbox.fault({ path: 'otp/generate', type: 'code', code: 429 });
+      const first = await remount(sandbox);
+      await first.h.untilState('error');
+      await clock.tick(20_000);
+      fixtureCleanup();
+      const again = await remount(sandbox);
+      await again.h.untilState('error');
+      expect(again.el.error).to.include({ kind: 'rate-limited', code: 429 });
+      expect(again.h.countdown).to.equal(40);
+      expect(again.calls).to.deep.equal(['token/generate']);
     });
   });
 });
