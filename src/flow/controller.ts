@@ -160,6 +160,18 @@ export class FlowController implements ReactiveController {
     this.#apply({ type: 'reset' });
   }
 
+  /**
+   * The customer's way out: aborts what is in flight and returns to idle (not once verified). Sends
+   * nothing, and does not start again by itself for the same first-factor token.
+   */
+  cancel(): void {
+    if (this.state.status === 'verified') return;
+    this.#cancelRequests();
+    this.#stopTick();
+    this.#config = null;
+    this.#apply({ type: 'cancel' });
+  }
+
   /** Whether a typed value would be accepted by verify() right now. */
   accepts(otp: string): boolean {
     return !!this.#config && isCode(otp, this.#config.otpLength);
