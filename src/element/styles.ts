@@ -148,12 +148,13 @@ export const styles = css`
     display: flex;
     flex-wrap: wrap;
     align-items: center;
-    column-gap: 0.35em;
+    column-gap: 0.25em;
     margin: calc(var(--_space) / 2) 0 0;
+    font-size: 0.95rem;
     color: var(--_muted);
   }
   .link {
-    padding-inline: 4px;
+    padding-inline: 2px;
     border-color: transparent;
     background: transparent;
     color: var(--_accent);

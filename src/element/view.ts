@@ -152,7 +152,10 @@ function statusOf(input: ViewInput, left: number): View['status'] {
       return busy(text('verifying'));
     case 'verified':
       return { text: text('verified'), busy: false, verified: true };
-    default:
+    case 'error':
+      // The code already sent still works (a refused resend, a failed verify): the line that says
+      // where it went stays, so nothing jumps; the alert says what went wrong.
+      if (canVerify(state)) return plain(state.sent > 1 ? text('codeResent', { destination }) : text('codeSent', { destination }));
       return null;
   }
 }

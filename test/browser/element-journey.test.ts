@@ -158,7 +158,7 @@ describe('<mfa-otp-flow> the customer’s journey (issue #14)', () => {
       expect(h.countdown).to.equal(120);
       const log = h.statusLog();
       await clock.tick(120_000);
-      expect(log.at(-1)).to.equal('You can request a new code now.');
+      expect(log.at(-1)).to.equal('Code sent to ••••4754. You can request a new code now.');
       expect(h.enabled('resend')).to.equal(true);
     });
   });

@@ -82,6 +82,12 @@ describe('view', () => {
     expect(viewOf(input(codeSent(null, 30_000), { now: 30_000, offline: true })).announce).to.equal(null);
   });
 
+  it('keeps "Code sent" in an error that leaves the code usable, and nothing when none is', () => {
+    expect(viewOf(input(failed(err({ kind: 'rate-limited', step: 'otp', code: 429, retryable: false })))).status!.text.key).to.equal('codeSent');
+    expect(viewOf(input(failed(err({ kind: 'server', step: 'otp' }), 0))).status).to.equal(null);
+    expect(viewOf(input(failed(err({ kind: 'attempts-exhausted', code: 1518, retryable: false })))).status).to.equal(null);
+  });
+
   it('says "Waiting for sign-in…" while idle', () => {
     expect(viewOf(input({ status: 'idle' })).status!.text.key).to.equal('waiting');
   });
