@@ -147,8 +147,6 @@ export class MfaOtpFlow extends LitElement {
   /** True for the one frame in which a repeated error's alert is empty, so that it is announced again. */
   #alertBlank = false;
   #focusPending = false;
-  /** Whether typing the last digit submits by itself, as last rendered. */
-  #autoSubmit = true;
   /** The customer's focus was in the widget before this update: if the update removed or disabled
    *  what had it, it goes to the next useful control instead of the page's body. */
   #owesFocus = false;
@@ -393,7 +391,6 @@ export class MfaOtpFlow extends LitElement {
 
   protected override render(): TemplateResult {
     const view = this.#view();
-    this.#autoSubmit = view.field?.autoSubmit ?? false;
     return html`
       <h2 part="title">${this.#text(text('title'))}</h2>
       <p part="status" role="status" aria-live="polite">${this.#renderStatus(view.status)}${view.announce
@@ -519,7 +516,7 @@ export class MfaOtpFlow extends LitElement {
     if (input.value !== digits) input.value = digits;
     // Submit on the transition to full length only, so editing a full code does not resubmit;
     // never offline (Verify is disabled too): back online, the customer presses Verify.
-    if (digits.length === length && !wasComplete && this.#autoSubmit) void this.verify(digits);
+    if (digits.length === length && !wasComplete && this.#view().field?.autoSubmit) void this.verify(digits);
   }
 
   #onSubmit(event: SubmitEvent): void {

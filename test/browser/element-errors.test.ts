@@ -147,6 +147,7 @@ describe('<mfa-otp-flow> errors', () => {
       expect(h.has('error')).to.equal(false); // one message, not a grey one and a red one
       expect(h.enabled('submit')).to.equal(false);
       expect(h.enabled('resend')).to.equal(false);
+      await expect(el).to.be.accessible();
       await h.type(code.slice(3)); // the last digit: nothing is submitted
       await h.press('Enter');
       await el.updateComplete;
