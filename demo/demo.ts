@@ -82,7 +82,7 @@ function log(kind: 'event' | 'error' | 'demo', title: string, text = ''): void {
   while (logList.children.length > MAX_LOG) logList.lastElementChild?.remove();
 }
 
-const EVENTS: MfaEventName[] = ['mfa-state-change', 'mfa-otp-sent', 'mfa-verified', 'mfa-error'];
+const EVENTS: MfaEventName[] = ['mfa-state-change', 'mfa-otp-sent', 'mfa-verified', 'mfa-error', 'mfa-cancel'];
 for (const name of EVENTS) {
   flow.addEventListener(name, (event) => {
     log(name === 'mfa-error' ? 'error' : 'event', name, describe((event as CustomEvent).detail));
@@ -125,6 +125,17 @@ async function signIn(): Promise<void> {
     log('error', 'first factor failed', String(error));
   }
 }
+
+// The widget's way out ("Back", or "Sign in again" after 1518 or an expired first factor): the
+// host's job is to take the customer back to the first factor. The widget is idle and forgot its
+// session; the old token is spent, so a new sign-in mints a new one.
+flow.addEventListener('mfa-cancel', (event) => {
+  $('#token-info').textContent =
+    event.detail.reason === 'restart' ? 'Signed out: sign in again to get a new first-factor token.' : 'Back at the first factor.';
+  const identifier = firstFactor.elements.namedItem('identifierValue') as HTMLInputElement;
+  identifier.focus();
+  identifier.select();
+});
 
 // ---- 2. the element's methods --------------------------------------------------------------
 

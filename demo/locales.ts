@@ -1,31 +1,39 @@
-// Translations handed to the widget's `strings` property. Typed as the full MfaStrings so a key
-// added to the element shows up here as a type error instead of a silent English fallback.
-// Keep the {placeholders} exactly: the element fills them.
-import { DEFAULT_STRINGS } from '../src/strings/strings.js';
+// Translations handed to the widget's `strings` property. Each is complete (`satisfies MfaStrings`:
+// a key added to the element shows up here as a type error instead of a silent English fallback)
+// and goes through defineStrings(), so a placeholder the key does not take, or one it needs and
+// the text leaves out, is a type error too.
+import { DEFAULT_STRINGS, defineStrings } from '../src/strings/strings.js';
 import type { MfaStrings } from '../src/strings/strings.js';
 
 export interface Locale {
   lang: string;
   dir: 'ltr' | 'rtl';
-  strings: MfaStrings;
+  strings: Partial<MfaStrings>;
 }
 
-const fr: MfaStrings = {
+const fr = defineStrings({
   title: 'Confirmez votre identité',
   label: 'Code de vérification',
-  hint: 'Saisissez le code à {length} chiffres envoyé au {destination}.',
+  hint: 'Saisissez le code à {length} chiffres.',
   submit: 'Valider',
   resend: 'Renvoyer le code',
   send: 'Envoyer le code',
   sendNew: 'Envoyer un nouveau code',
   retry: 'Réessayer',
-  resendIn: 'Nouveau code possible dans',
-  seconds: 's',
+  cancel: 'Retour',
+  restart: 'Se reconnecter',
+  resendPrompt: 'Vous n’avez rien reçu ?',
+  resendIn: 'Renvoyer dans {time}',
+  resendWait: 'Vous pourrez demander un nouveau code dans {seconds} secondes.',
+  resendReady: 'Vous pouvez maintenant demander un nouveau code.',
+  waiting: 'En attente de la connexion…',
   starting: 'Préparation de la vérification…',
   sending: 'Envoi d’un code au {destination}…',
+  resending: 'Envoi d’un nouveau code au {destination}…',
   codeSent: 'Code envoyé au {destination}.',
+  codeResent: 'Nouveau code envoyé au {destination}.',
   verifying: 'Vérification…',
-  verified: 'Vérifié. Vous êtes connecté.',
+  verified: 'Vérifié.',
   offline: 'Vous êtes hors ligne. Reconnectez-vous pour continuer.',
   incomplete: 'Saisissez les {length} chiffres du code.',
   errorConfig: 'Cette étape de connexion est mal configurée : {detail}',
@@ -41,24 +49,31 @@ const fr: MfaStrings = {
   errorTimeout: 'Le service de vérification a mis trop de temps à répondre. Réessayez.',
   errorOffline: 'Vous êtes hors ligne. Reconnectez-vous, puis réessayez.',
   errorInvalidResponse: 'Le service de vérification a envoyé une réponse inattendue. Réessayez.',
-};
+} as const satisfies MfaStrings);
 
-const ar: MfaStrings = {
+const ar = defineStrings({
   title: 'تأكيد هويتك',
   label: 'رمز التحقق',
-  hint: 'أدخل الرمز المكوّن من {length} أرقام الذي أرسلناه إلى {destination}.',
+  hint: 'أدخل الرمز المكوّن من {length} أرقام.',
   submit: 'تحقق',
   resend: 'إعادة إرسال الرمز',
   send: 'إرسال الرمز',
   sendNew: 'إرسال رمز جديد',
   retry: 'حاول مرة أخرى',
-  resendIn: 'يمكنك طلب رمز جديد بعد',
-  seconds: 'ث',
+  cancel: 'رجوع',
+  restart: 'تسجيل الدخول من جديد',
+  resendPrompt: 'لم يصلك الرمز؟',
+  resendIn: 'إعادة الإرسال بعد {time}',
+  resendWait: 'يمكنك طلب رمز جديد بعد {seconds} ثانية.',
+  resendReady: 'يمكنك الآن طلب رمز جديد.',
+  waiting: 'بانتظار تسجيل الدخول…',
   starting: 'جارٍ تحضير التحقق…',
   sending: 'جارٍ إرسال رمز إلى {destination}…',
+  resending: 'جارٍ إرسال رمز جديد إلى {destination}…',
   codeSent: 'تم إرسال الرمز إلى {destination}.',
+  codeResent: 'تم إرسال رمز جديد إلى {destination}.',
   verifying: 'جارٍ التحقق…',
-  verified: 'تم التحقق. لقد سجّلت الدخول.',
+  verified: 'تم التحقق.',
   offline: 'أنت غير متصل. أعد الاتصال للمتابعة.',
   incomplete: 'أدخل جميع أرقام الرمز الـ {length}.',
   errorConfig: 'خطوة تسجيل الدخول هذه غير مُعدّة بشكل صحيح: {detail}',
@@ -74,7 +89,7 @@ const ar: MfaStrings = {
   errorTimeout: 'استغرقت خدمة التحقق وقتًا طويلًا للرد. يُرجى المحاولة مرة أخرى.',
   errorOffline: 'أنت غير متصل. أعد الاتصال ثم حاول مرة أخرى.',
   errorInvalidResponse: 'أرسلت خدمة التحقق ردًا غير متوقع. يُرجى المحاولة مرة أخرى.',
-};
+} as const satisfies MfaStrings);
 
 export const LOCALES: Record<string, Locale> = {
   en: { lang: 'en', dir: 'ltr', strings: DEFAULT_STRINGS },

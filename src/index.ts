@@ -5,6 +5,7 @@ export type {
   ErrorCode,
   ErrorStep,
   FlowStatus,
+  MfaCancelDetail,
   MfaErrorDetail,
   MfaEventMap,
   MfaOtpSentDetail,

@@ -39,12 +39,21 @@ export interface MfaErrorDetail {
   detail: string;
 }
 
+/**
+ * The customer pressed `[part~=cancel]`: `"user"` when they chose to leave, `"restart"` when the flow
+ * had ended in an error that only a new sign-in can fix (too many wrong codes, an expired first factor).
+ */
+export interface MfaCancelDetail {
+  reason: 'user' | 'restart';
+}
+
 export interface MfaEventMap {
   'mfa-state-change': CustomEvent<MfaStateChangeDetail>;
   'mfa-otp-sent': CustomEvent<MfaOtpSentDetail>;
   'mfa-verified': CustomEvent<MfaVerifiedDetail>;
   'mfa-error': CustomEvent<MfaErrorDetail>;
   'mfa-resumed': CustomEvent<MfaResumedDetail>;
+  'mfa-cancel': CustomEvent<MfaCancelDetail>;
 }
 
 export type MfaEventName = keyof MfaEventMap;

@@ -3,11 +3,26 @@ import { clock } from '../flow/clock.js';
 import { FlowController } from '../flow/controller.js';
 import type { FlowError } from '../flow/flow-error.js';
 import type { RawInputs } from '../flow/inputs.js';
+import type { IdentifierType } from '../api/types.js';
 import { canVerify, errorOf, recoveryFor, sessionOf, type FlowState, type FlowStatus } from '../flow/machine.js';
 import { cleanStrings, format, type MfaStrings } from '../strings/strings.js';
+import { asciiDigits, digitsOnly } from './digits.js';
 import { mfaEvent, type MfaErrorDetail, type MfaEventMap } from './events.js';
 import { styles } from './styles.js';
 import { errorText, maskIdentifier, text, viewOf, type Text, type View } from './view.js';
+
+/**
+ * Numeric attributes read back as numbers (`otp-length="4"` → 4). A malformed value becomes NaN,
+ * which the input check at start reports as a config error, as it did the string.
+ */
+function numberAttribute(fallback: number) {
+  return {
+    fromAttribute: (value: string | null): number => (value === null ? fallback : value.trim() === '' ? Number.NaN : Number(value)),
+  };
+}
+
+/** Stands in for `{seconds}` while a text is split around the countdown (a private-use character). */
+const SECONDS_MARK = '\uE000';
 
 /**
  * The second factor of Capillary's customer login: opens an MFA session with the first-factor
@@ -25,6 +40,7 @@ import { errorText, maskIdentifier, text, viewOf, type Text, type View } from '.
  * @attr {number} resend-after - Seconds before "resend" is offered. Default 30.
  * @attr {'verify'|'send'} mode - `send` stops once the code is sent. Default verify.
  * @attr {boolean} manual - Do not start by itself; call `start()`.
+ * @attr {boolean} cancelable - Shows `[part~=cancel]`, the customer's way out ("Back", or "Sign in again" once only that can help).
  * @attr {number} timeout - Milliseconds before a request gives up. Default 15000.
  * @attr {string} state - Reflected, read-only: the flow's state, for styling.
  *
@@ -33,14 +49,16 @@ import { errorText, maskIdentifier, text, viewOf, type Text, type View } from '.
  * @fires {CustomEvent<MfaVerifiedDetail>} mfa-verified - Code validated: `{ token, key, sessionId, deviceId, user }`.
  * @fires {CustomEvent<MfaResumedDetail>} mfa-resumed - A live session was taken up instead of sending a code (reload, remount, another tab): `{ sessionId, deviceId, attempt, resendAvailableAt }`.
  * @fires {CustomEvent<MfaErrorDetail>} mfa-error - Any failure: `{ step, code, message, retryable, httpStatus?, kind, retryAt? }`.
+ * @fires {CustomEvent<MfaCancelDetail>} mfa-cancel - The customer pressed `[part~=cancel]`: `{ reason }`, `"user"` or `"restart"` (only a new sign-in can help).
  *
  * @csspart input - The code field.
  * @csspart submit - The button that verifies the typed code.
- * @csspart resend - The resend button (disabled during the cooldown).
- * @csspart countdown - Whole seconds left before resend is offered (only during the cooldown).
+ * @csspart resend - The resend button: "Resend in 0:28" (disabled) during the cooldown, then "Resend code".
+ * @csspart countdown - Whole seconds left before resend is offered, as a number (only during the cooldown; read by screen readers as the resend button's description).
  * @csspart error - The visible error message (only while there is one).
  * @csspart status - Polite live region announcing progress.
  * @csspart retry - The button that retries a failed step or reopens an expired session.
+ * @csspart cancel - The way out, with `cancelable` (every state but verified): aborts, returns to idle, emits `mfa-cancel`.
  * @csspart label - The code field's label.
  * @csspart title - The heading.
  *
@@ -70,11 +88,12 @@ export class MfaOtpFlow extends LitElement {
     identifierValue: { attribute: 'identifier-value' },
     authorizedToken: { attribute: false },
     deviceId: { attribute: 'device-id', noAccessor: true },
-    otpLength: { attribute: 'otp-length' },
-    resendAfter: { attribute: 'resend-after' },
+    otpLength: { attribute: 'otp-length', converter: numberAttribute(6) },
+    resendAfter: { attribute: 'resend-after', converter: numberAttribute(30) },
     mode: {},
     manual: { type: Boolean },
-    timeout: {},
+    cancelable: { type: Boolean },
+    timeout: { converter: numberAttribute(15_000) },
     headers: { attribute: false },
     fetch: { attribute: false },
     strings: { attribute: false },
@@ -83,18 +102,20 @@ export class MfaOtpFlow extends LitElement {
   /** Prefix of every call; '' = same origin. */
   declare baseUrl: string;
   declare brand: string;
-  declare identifierType: string;
+  declare identifierType: IdentifierType;
   declare identifierValue: string;
   /** The first-factor token. A property only: never reflected to an attribute. */
   declare authorizedToken: string;
-  /** Digits expected in the code (attribute values arrive as strings and are checked at start). */
-  declare otpLength: number | string;
+  /** Digits expected in the code (checked at start: a whole number from 4 to 12). */
+  declare otpLength: number;
   /** Seconds before resend is offered. */
-  declare resendAfter: number | string;
+  declare resendAfter: number;
   declare mode: 'verify' | 'send';
   declare manual: boolean;
+  /** Whether the customer is offered a way out (`[part~=cancel]`, `mfa-cancel`). */
+  declare cancelable: boolean;
   /** Milliseconds before a request gives up. */
-  declare timeout: number | string;
+  declare timeout: number;
   /** Extra request headers, e.g. for a proxy. */
   declare headers: Record<string, string>;
   /** Injectable transport; defaults to the global fetch. */
@@ -124,7 +145,7 @@ export class MfaOtpFlow extends LitElement {
       this.authorizedToken = '';
     },
     onSmsCode: (code) => {
-      this.#code = code.replace(/\D/g, '');
+      this.#code = digitsOnly(code);
       void this.verify(this.#code);
     },
   });
@@ -132,6 +153,9 @@ export class MfaOtpFlow extends LitElement {
   /** True for the one frame in which a repeated error's alert is empty, so that it is announced again. */
   #alertBlank = false;
   #focusPending = false;
+  /** The customer's focus was in the widget before this update: if the update removed or disabled
+   *  what had it, it goes to the next useful control instead of the page's body. */
+  #owesFocus = false;
 
   constructor() {
     super();
@@ -144,6 +168,7 @@ export class MfaOtpFlow extends LitElement {
     this.resendAfter = 30;
     this.mode = 'verify';
     this.manual = false;
+    this.cancelable = false;
     this.timeout = 15_000;
     this.headers = {};
     this.fetch = undefined;
@@ -191,7 +216,8 @@ export class MfaOtpFlow extends LitElement {
 
   /** Validates a code. Resolves once the answer is in. Never rejects. */
   verify(otp: string): Promise<void> {
-    const value = typeof otp === 'string' ? otp.trim() : '';
+    // Digits of any script count: "١٢٣٤٥٦" is the code 123456.
+    const value = typeof otp === 'string' ? asciiDigits(otp.trim()) : '';
     if (this.#flow.state.status === 'verifying') return this.#flow.verify(value);
     if (this.mode !== 'send' && canVerify(this.#flow.state) && !this.#flow.accepts(value)) {
       this.#setHint(text('incomplete', { length: this.#expectedLength }));
@@ -229,6 +255,7 @@ export class MfaOtpFlow extends LitElement {
   protected override willUpdate(): void {
     // Starting here (not in updated()) keeps the state change inside this update cycle.
     this.#flow.maybeAutoStart();
+    if (this.shadowRoot?.activeElement) this.#owesFocus = true;
   }
 
   protected override updated(): void {
@@ -236,6 +263,7 @@ export class MfaOtpFlow extends LitElement {
       this.#focusPending = false;
       this.renderRoot.querySelector<HTMLInputElement>('[part="input"]')?.focus();
     }
+    this.#restoreFocus();
     if (this.#alertBlank) {
       // The alert was emptied for this frame; its text comes back in the next one, which screen
       // readers announce as a new alert even when the words are the same as before.
@@ -265,6 +293,42 @@ export class MfaOtpFlow extends LitElement {
     if (state.status !== previous.status) {
       this.#emit(mfaEvent('mfa-state-change', { state: state.status, previousState: previous.status }));
     }
+  }
+
+  /** Where focus goes when what had it disappeared: never the page's body. */
+  #restoreFocus(): void {
+    if (!this.#owesFocus) return;
+    const root = this.shadowRoot!;
+    const active = root.activeElement as HTMLElement | null;
+    if (active && !(active as HTMLButtonElement).disabled) {
+      this.#owesFocus = false;
+      return;
+    }
+    // The customer moved on to something else in the page: leave their focus alone.
+    const outside = (this.getRootNode() as Document | ShadowRoot).activeElement;
+    if (outside && outside !== this && outside !== document.body) {
+      this.#owesFocus = false;
+      return;
+    }
+    const target = this.#focusTarget();
+    if (target) {
+      target.focus();
+      this.#owesFocus = false;
+    }
+    // Nothing to focus yet (a step in flight): the next update that shows a control takes it.
+  }
+
+  #focusTarget(): HTMLElement | null {
+    const find = (selector: string) => {
+      const found = this.renderRoot.querySelector<HTMLElement>(selector);
+      return found && !(found as HTMLButtonElement).disabled ? found : null;
+    };
+    const field = this.renderRoot.querySelector<HTMLInputElement>('[part~="input"]');
+    if (field) return field;
+    const status = this.#flow.state.status;
+    // While a step is in flight, wait for its outcome rather than park focus on the way out.
+    if (status === 'starting' || status === 'sending' || status === 'verifying') return null;
+    return find('[part~="retry"]') ?? find('[part~="resend"]') ?? find('[part~="cancel"]') ?? find('[part~="error"]');
   }
 
   #reflectState(): void {
@@ -317,8 +381,8 @@ export class MfaOtpFlow extends LitElement {
     return config ? `\u2066${maskIdentifier(config.identifierType, config.identifierValue)}\u2069` : '';
   }
 
-  protected override render(): TemplateResult {
-    const view = viewOf({
+  #view(): View {
+    return viewOf({
       state: this.#flow.state,
       now: clock.now(),
       offline: this.#offline,
@@ -327,13 +391,22 @@ export class MfaOtpFlow extends LitElement {
       destination: this.#destination,
       deviceIdKnown: this.deviceId !== '',
       hint: this.#hint,
+      cancelable: this.cancelable,
     });
+  }
+
+  protected override render(): TemplateResult {
+    const view = this.#view();
     return html`
       <h2 part="title">${this.#text(text('title'))}</h2>
-      <p part="status" role="status" aria-live="polite">${this.#renderStatus(view.status)}</p>
-      ${view.field ? this.#renderField(view.field) : nothing}
+      <p part="status" role="status" aria-live="polite">${this.#renderStatus(view.status)}${view.announce
+          ? html`<span class="visually-hidden"> ${this.#text(view.announce)}</span>`
+          : nothing}</p>
+      ${view.field ? this.#renderField(view.field, view.alert !== null) : nothing}
       ${view.alert ? this.#renderAlert(view.alert) : nothing}
-      <div class="row">${this.#renderRecovery(view.recovery)} ${this.#renderResend(view.resend)}</div>
+      ${view.recovery ? html`<div class="row">${this.#renderRecovery(view.recovery)}</div>` : nothing}
+      ${view.resend ? this.#renderResend(view.resend) : nothing}
+      ${view.cancel ? this.#renderCancel(view.cancel) : nothing}
     `;
   }
 
@@ -345,7 +418,7 @@ export class MfaOtpFlow extends LitElement {
     return status.busy ? html`<span class="spinner" aria-hidden="true"></span>${words}` : words;
   }
 
-  #renderField(field: NonNullable<View['field']>): TemplateResult {
+  #renderField(field: NonNullable<View['field']>, alert: boolean): TemplateResult {
     const length = this.#expectedLength;
     return html`
       <form @submit=${this.#onSubmit} novalidate>
@@ -363,7 +436,7 @@ export class MfaOtpFlow extends LitElement {
             dir="ltr"
             spellcheck="false"
             maxlength=${length}
-            aria-describedby="hint error"
+            aria-describedby=${field.invalid && alert ? 'hint error' : 'hint'}
             aria-invalid=${field.invalid ? 'true' : 'false'}
             ?readonly=${field.readonly}
             .value=${this.#code}
@@ -377,28 +450,46 @@ export class MfaOtpFlow extends LitElement {
   }
 
   #renderAlert(alert: NonNullable<View['alert']>): TemplateResult {
-    const content = this.#alertBlank
-      ? nothing
-      : html`<span>${this.#text(alert.text)}</span>${alert.developer ? html`<span class="developer">${alert.developer}</span>` : nothing}`;
-    return html`<div id="error" part="error" role="alert">${content}</div>`;
+    // tabindex=-1: where focus goes when an error leaves nothing to press (and no way out is offered).
+    return html`<div id="error" part="error" role="alert" tabindex="-1">${this.#alertBlank ? nothing : html`<span>${this.#text(alert.text)}</span>`}</div>`;
   }
 
-  #renderRecovery(recovery: View['recovery']): TemplateResult | typeof nothing {
-    if (!recovery) return nothing;
+  #renderRecovery(recovery: NonNullable<View['recovery']>): TemplateResult {
     return html`<button part="retry" class="primary" type="button" ?disabled=${recovery.disabled} @click=${this.#onRecover}>
       ${this.#text(recovery.label)}
     </button>`;
   }
 
-  #renderResend(resend: View['resend']): TemplateResult | typeof nothing {
-    if (!resend) return nothing;
+  #renderResend(resend: NonNullable<View['resend']>): TemplateResult {
     const left = resend.secondsLeft;
+    // One control: "Didn't get a code? Resend in 0:28", then "Resend code". The wait in words is the
+    // button's description and holds the countdown part (the seconds as a number): read on demand
+    // with the button, never announced; what is announced is the end of the wait (view.announce).
+    let wait: TemplateResult | typeof nothing = nothing;
+    if (resend.wait) {
+      const [before = '', after = ''] = this.#text({ ...resend.wait, values: { seconds: SECONDS_MARK } } as Text).split(SECONDS_MARK);
+      wait = html`<span id="resend-wait" class="visually-hidden">${before}<span part="countdown">${left}</span>${after}</span>`;
+    }
     return html`
-      <button part="resend" class="secondary" type="button" ?disabled=${resend.disabled} @click=${this.#onResend}>${this.#text(resend.label)}</button>
-      ${left > 0
-        ? html`<span class="hint">${this.#text(text('resendIn'))} <span part="countdown">${left}</span> ${this.#text(text('seconds'))}</span>`
-        : nothing}
+      <p class="resend">
+        ${resend.prompt ? html`<span class="prompt">${this.#text(resend.prompt)}</span>` : nothing}
+        <button
+          part="resend"
+          class="link"
+          type="button"
+          ?disabled=${resend.disabled}
+          aria-describedby=${resend.wait ? 'resend-wait' : nothing}
+          @click=${this.#onResend}
+        >${this.#text(resend.label)}</button>
+        ${wait}
+      </p>
     `;
+  }
+
+  #renderCancel(cancel: NonNullable<View['cancel']>): TemplateResult {
+    return html`<div class="row end">
+      <button part="cancel" class="link" type="button" @click=${() => this.#onCancel(cancel.reason)}>${this.#text(cancel.label)}</button>
+    </div>`;
   }
 
   // ---- user intent -----------------------------------------------------------------------
@@ -423,22 +514,34 @@ export class MfaOtpFlow extends LitElement {
 
   #acceptTyped(raw: string, input: HTMLInputElement): void {
     const length = this.#expectedLength;
-    const digits = raw.replace(/\D/g, '').slice(0, length);
+    // Digits of any script, as ASCII; anything else (letters, spaces of a pasted SMS) is dropped.
+    const digits = digitsOnly(raw).slice(0, length);
     const wasComplete = this.#code.length === length;
     this.#code = digits;
     this.#setHint(null);
     if (input.value !== digits) input.value = digits;
-    // Submit on the transition to full length only, so editing a full code does not resubmit.
-    if (digits.length === length && !wasComplete) void this.verify(digits);
+    // Submit on the transition to full length only, so editing a full code does not resubmit;
+    // never offline (Verify is disabled too): back online, the customer presses Verify.
+    if (digits.length === length && !wasComplete && this.#view().field?.autoSubmit) void this.verify(digits);
   }
 
   #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
+    if (this.#offline) return;
     void this.verify(this.#code);
   }
 
   #onResend(): void {
+    // Focus goes to the field, which stays (read-only) while the new code is on its way.
+    this.#focusPending = true;
     void this.resend();
+  }
+
+  #onCancel(reason: 'user' | 'restart'): void {
+    this.#code = '';
+    this.#setHint(null);
+    this.#flow.cancel();
+    this.#emit(mfaEvent('mfa-cancel', { reason }));
   }
 
   #onRecover(): void {

@@ -22,6 +22,7 @@ export const styles = css`
     --_code-size: var(--mfa-otp-code-font-size, 1.75rem);
 
     display: block;
+    position: relative;
     box-sizing: border-box;
     max-width: var(--mfa-otp-max-width, 26rem);
     padding: var(--_space);
@@ -132,18 +133,61 @@ export const styles = css`
     font-weight: 500;
     margin-block: calc(var(--_space) / 2);
   }
-  .developer {
-    display: block;
-    font-size: 0.8rem;
-    color: var(--_muted);
-    font-weight: 400;
-  }
   .row {
     display: flex;
     flex-wrap: wrap;
     gap: calc(var(--_space) / 2);
     align-items: center;
     margin-top: calc(var(--_space) / 2);
+  }
+  .row.end {
+    justify-content: flex-start;
+  }
+  /* "Didn't get a code? Resend in 0:28": one line, one control. */
+  .resend {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    column-gap: 0.25em;
+    margin: calc(var(--_space) / 2) 0 0;
+    font-size: 0.95rem;
+    color: var(--_muted);
+  }
+  .link {
+    padding-inline: 2px;
+    border-color: transparent;
+    background: transparent;
+    color: var(--_accent);
+    text-decoration: underline;
+    text-underline-offset: 0.15em;
+  }
+  .link:disabled {
+    /* The wait reads as information, not as a broken button. */
+    opacity: 1;
+    color: var(--_muted);
+    text-decoration: none;
+    font-variant-numeric: tabular-nums;
+  }
+  [part='error']:focus {
+    outline: none;
+  }
+  [part='error']:focus-visible {
+    outline: 2px solid var(--_error);
+    outline-offset: 2px;
+  }
+  input[readonly] {
+    opacity: 0.75;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
   }
   .verified {
     color: var(--_success);

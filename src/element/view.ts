@@ -1,9 +1,9 @@
 // What the element shows for a flow state, as data: which text (a string key and its values), which
 // controls, which of them are enabled. Pure: no DOM, no lit, no strings. The component renders it;
-// test/unit/view.test.ts checks it without a browser.
+// test/browser/view.test.ts checks it without rendering.
 import type { IdentifierType } from '../api/types.js';
 import type { FlowErrorKind, FlowError } from '../flow/flow-error.js';
-import { canResend, canVerify, errorOf, recoveryFor, resendAtOf, type FlowState, type Recovery } from '../flow/machine.js';
+import { canResend, canVerify, errorOf, needsNewSignIn, recoveryFor, resendAtOf, type FlowState, type Recovery } from '../flow/machine.js';
 import type { PlaceholdersOf, StringKey, StringValues } from '../strings/strings.js';
 
 /** A text to show: a string key and the values of its placeholders, typed per key. */
@@ -49,14 +49,40 @@ export interface ViewInput {
   deviceIdKnown: boolean;
   /** A local message about the typed code (not an mfa-error), or null. */
   hint: Text | null;
+  /** Whether the page offers the customer a way out (the `cancelable` attribute). */
+  cancelable: boolean;
 }
+
+export type CancelReason = 'user' | 'restart';
 
 export interface View {
   status: { text: Text; busy: boolean; verified: boolean } | null;
-  field: { readonly: boolean; invalid: boolean; submitDisabled: boolean; hint: Text } | null;
-  alert: { text: Text; /** for integration errors, the code and the vendor's words */ developer: string | null } | null;
+  /** Said once by the status region, not shown (the controls already show it): resend is open again. */
+  announce: Text | null;
+  field: {
+    readonly: boolean;
+    /** Only a problem with the code itself marks the field (red border, aria-invalid). */
+    invalid: boolean;
+    submitDisabled: boolean;
+    /** Whether typing the last digit submits by itself (never offline: nothing could be sent). */
+    autoSubmit: boolean;
+    hint: Text;
+  } | null;
+  alert: { text: Text } | null;
   recovery: { action: Exclude<Recovery, 'resend' | null>; label: Text; disabled: boolean } | null;
-  resend: { label: Text; disabled: boolean; secondsLeft: number } | null;
+  resend: {
+    /** What the button offers (resend, send, send a new code). */
+    name: Text;
+    /** What the button shows: its name, or "Resend in 0:28" during the cooldown. */
+    label: Text;
+    /** "Didn't get a code?" beside the button, when it offers another code. */
+    prompt: Text | null;
+    /** During the cooldown: the screen reader's description of the wait, with `{seconds}`. */
+    wait: Text | null;
+    disabled: boolean;
+    secondsLeft: number;
+  } | null;
+  cancel: { label: Text; reason: CancelReason } | null;
 }
 
 /** Whole seconds left before a new code may be requested (0 when resend is open). */
@@ -65,61 +91,97 @@ export function secondsLeft(state: FlowState, now: number): number {
   return resendAt === null ? 0 : Math.max(0, Math.ceil((resendAt - now) / 1000));
 }
 
+/** Seconds as m:ss (28 → "0:28", 75 → "1:15"), the way countdowns read in sign-in forms. */
+export function clockText(seconds: number): string {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
 export function viewOf(input: ViewInput): View {
   const { state, offline, mode } = input;
   const error = errorOf(state);
   const left = secondsLeft(state, input.now);
-  const showField = mode !== 'send' && (state.status === 'verifying' || canVerify(state));
+  // While a new code is on its way the field stays where it was (read-only), so nothing jumps and
+  // focus stays in it.
+  const resending = state.status === 'sending' && state.sent > 0;
+  const showField = mode !== 'send' && (state.status === 'verifying' || resending || canVerify(state));
+  const resend = resendOf(state, input.now, offline, left);
   return {
     status: statusOf(input),
+    announce: announceOf(state, resend),
     field: showField
       ? {
-          readonly: state.status === 'verifying',
-          invalid: error !== null || input.hint !== null,
-          submitDisabled: offline || state.status === 'verifying',
+          readonly: state.status === 'verifying' || resending,
+          invalid: input.hint !== null || (error !== null && CODE_ERRORS.has(error.kind)),
+          submitDisabled: offline || state.status === 'verifying' || resending,
+          autoSubmit: !offline,
           hint: text('hint', { length: input.otpLength }),
         }
       : null,
     alert: alertOf(error, input.hint),
     recovery: recoveryOf(state, offline),
-    resend: resendOf(state, input.now, offline, left),
+    resend,
+    cancel: input.cancelable && state.status !== 'verified' ? cancelOf(state) : null,
   };
 }
 
+/** Errors about the code the customer typed: the only ones that mark the field invalid. */
+const CODE_ERRORS: ReadonlySet<FlowErrorKind> = new Set<FlowErrorKind>(['invalid-code', 'code-expired']);
+
 function statusOf(input: ViewInput): View['status'] {
   const { state, destination } = input;
+  const plain = (t: Text) => ({ text: t, busy: false, verified: false });
   const busy = (t: Text) => ({ text: t, busy: true, verified: false });
-  if (input.offline) return { text: text('offline'), busy: false, verified: false };
+  if (input.offline && state.status !== 'verified') return plain(text('offline'));
   switch (state.status) {
+    case 'idle':
+      // Until the page sets authorizedToken (or calls start()), say so instead of showing nothing.
+      return plain(text('waiting'));
     case 'starting':
       // "Preparing" only while the device ID is still being worked out (fingerprinting, on a first
       // visit); once it is known the code is on its way, and opening the session and sending the
       // code read as one step, with no change of text (or of layout) between them.
       return busy(input.deviceIdKnown ? text('sending', { destination }) : text('starting'));
     case 'sending':
+      if (state.sent > 0) return busy(text('resending', { destination }));
       return busy(text('sending', { destination }));
     case 'code-sent':
-      return { text: text('codeSent', { destination }), busy: false, verified: false };
+      // A resend says "New code", so that the change is seen and announced.
+      return plain(state.sent > 1 ? text('codeResent', { destination }) : text('codeSent', { destination }));
     case 'verifying':
       return busy(text('verifying'));
     case 'verified':
       return { text: text('verified'), busy: false, verified: true };
-    default:
+    case 'error':
+      // The code already sent still works (a refused resend, a failed verify): the line that says
+      // where it went stays, so nothing jumps; the alert says what went wrong.
+      if (canVerify(state)) return plain(state.sent > 1 ? text('codeResent', { destination }) : text('codeSent', { destination }));
       return null;
   }
 }
 
+function announceOf(state: FlowState, resend: View['resend']): Text | null {
+  // Once, when a cooldown ends: the text appears in the status region and stays until the state
+  // moves on, so it is said once (the countdown itself is never announced).
+  if (!resend || resend.disabled || resendAtOf(state) === null) return null;
+  const waited = state.status === 'code-sent' || (state.status === 'error' && state.error.kind === 'rate-limited');
+  return waited ? text('resendReady') : null;
+}
+
 function alertOf(error: FlowError | null, hint: Text | null): View['alert'] {
-  if (hint) return { text: hint, developer: null };
-  if (!error) return null;
-  // Integration problems also show the vendor's code and words: the developer is the reader.
-  const developer = error.kind === 'integration-mismatch' || error.kind === 'bad-input' ? `${error.code}: ${error.detail}` : null;
-  return { text: errorText(error), developer };
+  if (hint) return { text: hint };
+  // Offline is said once, by the status line, and only while it lasts: back online, the customer
+  // simply continues.
+  if (!error || error.kind === 'offline') return null;
+  // Integration problems show a plain sentence with the error code; the vendor's words go to the
+  // page in the mfa-error detail, not to the customer.
+  return { text: errorText(error) };
 }
 
 function recoveryOf(state: FlowState, offline: boolean): View['recovery'] {
   const action = recoveryFor(state);
   if (!action || action === 'resend') return null;
+  // A verify cut off by going offline: the field and its Verify button are the way on.
+  if (action === 'retry-verify' && state.status === 'error' && state.error.kind === 'offline') return null;
   return { action, label: action === 'reopen' ? text('sendNew') : text('retry'), disabled: offline };
 }
 
@@ -127,16 +189,29 @@ function resendOf(state: FlowState, now: number, offline: boolean, left: number)
   const shown =
     state.status === 'code-sent' ||
     state.status === 'verifying' ||
+    (state.status === 'sending' && state.sent > 0) ||
     (state.status === 'error' && (recoveryFor(state) === 'resend' || canVerify(state)));
   if (!shown) return null;
-  const label =
+  const name =
     state.status === 'error' && state.sent === 0
       ? text('send')
       : state.status === 'error' && state.error.kind === 'code-expired'
         ? text('sendNew')
         : text('resend');
-  // Closed during the cooldown too.
-  return { label, disabled: offline || !canResend(state, now), secondsLeft: left };
+  return {
+    name,
+    label: left > 0 ? text('resendIn', { time: clockText(left) }) : name,
+    prompt: name.key === 'resend' ? text('resendPrompt') : null,
+    wait: left > 0 ? text('resendWait', { seconds: left }) : null,
+    // Closed during the cooldown, and while a code is on its way.
+    disabled: offline || state.status === 'sending' || !canResend(state, now),
+    secondsLeft: left,
+  };
+}
+
+function cancelOf(state: FlowState): View['cancel'] {
+  // After 1518 or an expired first factor only a new sign-in helps: say so on the way out.
+  return needsNewSignIn(state) ? { label: text('restart'), reason: 'restart' } : { label: text('cancel'), reason: 'user' };
 }
 
 /** What the customer sees of their identifier: enough to recognise it, not enough to read it off a screen. */

@@ -201,12 +201,25 @@ export class FlowController implements ReactiveController {
 
   /** Aborts what is in flight, forgets the session (here and in storage) and goes to idle. */
   reset(): void {
+    this.#end({ type: 'reset' });
+  }
+
+  /**
+   * The customer's way out: aborts what is in flight, forgets the session and returns to idle (not
+   * once verified). Sends nothing, and does not start again by itself for the same first-factor token.
+   */
+  cancel(): void {
+    if (this.state.status !== 'verified') this.#end({ type: 'cancel' });
+  }
+
+  /** Ends the flow here: nothing in flight, the session forgotten here and in storage, idle. */
+  #end(event: FlowEvent): void {
     this.#cancelRequests();
     this.#stopTick();
     this.#config = null;
     this.#fresh = true;
     void this.#forgetSession();
-    this.#apply({ type: 'reset' });
+    this.#apply(event);
   }
 
   /** Whether a typed value would be accepted by verify() right now. */

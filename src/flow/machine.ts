@@ -48,6 +48,8 @@ export type FlowEvent =
   | { type: 'verified'; result: AuthSuccess }
   | { type: 'failed'; error: FlowError; fallbackResendAt: number }
   | { type: 'reset' }
+  /** The customer gave up (the element's cancel control): back to idle, except once verified. */
+  | { type: 'cancel' }
   /** The element left the document mid-request: fall back to the last state that needs no request. */
   | { type: 'interrupted' };
 
@@ -103,6 +105,8 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
   switch (event.type) {
     case 'reset':
       return IDLE;
+    case 'cancel':
+      return state.status === 'verified' ? state : IDLE;
     case 'start':
       return canStart(state) ? { status: 'starting' } : state;
     case 'opened':
@@ -170,6 +174,11 @@ export function errorOf(state: FlowState): FlowError | null {
   if (state.status === 'error') return state.error;
   if (state.status === 'code-sent') return state.error;
   return null;
+}
+
+/** Whether only a new first-factor sign-in can help (the session and the first factor are spent). */
+export function needsNewSignIn(state: FlowState): boolean {
+  return state.status === 'error' && (state.error.kind === 'attempts-exhausted' || state.error.kind === 'reauth-required');
 }
 
 /** What the single recovery button should do for the current error, if anything. */

@@ -59,7 +59,7 @@ describe('<mfa-otp-flow> accessibility, strings, WebOTP', () => {
     await el.updateComplete;
     expect(h.statusText).to.equal('Code envoyé à j•••@example.com.');
     expect(h.text('submit')).to.equal('Vérifier');
-    expect(h.text('resend')).to.equal('Resend code'); // not overridden: English default
+    expect(h.text('resend')).to.equal('Resend in 0:30'); // not overridden: English default
     expect(el.shadowRoot!.innerHTML).to.not.contain('jane.doe');
   });
 

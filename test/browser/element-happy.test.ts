@@ -37,7 +37,9 @@ describe('<mfa-otp-flow> happy path', () => {
     expect(detail.sessionId).to.equal(sent.detail.sessionId);
     expect(detail.user.sessionId).to.equal(sent.detail.sessionId);
     await h.untilState('verified');
-    expect(h.statusText).to.contain('Verified');
+    // The host decides what comes next: the widget does not claim the customer is signed in.
+    expect(h.statusText).to.equal('Verified.');
+    expect(h.el.shadowRoot!.textContent).to.not.contain('signed in');
     expect(h.eventsNamed('mfa-state-change').map((e) => e.detail.state)).to.deep.equal([
       'starting',
       'sending',
@@ -63,7 +65,7 @@ describe('<mfa-otp-flow> happy path', () => {
       el.authorizedToken = token;
       await h.untilState('code-sent');
       await el.updateComplete;
-      expect(texts).to.deep.equal(['Sending a code to ••••4754…', 'Code sent to ••••4754.']);
+      expect(texts).to.deep.equal(['Waiting for sign-in…', 'Sending a code to ••••4754…', 'Code sent to ••••4754.']);
     });
 
     it('says "Preparing" only while a first visit works out the device ID', async () => {
@@ -79,7 +81,7 @@ describe('<mfa-otp-flow> happy path', () => {
       fingerprinted('first-visit-0123456789abcdef');
       await h.untilState('code-sent');
       await el.updateComplete;
-      expect(texts).to.deep.equal(['Preparing verification…', 'Sending a code to ••••4754…', 'Code sent to ••••4754.']);
+      expect(texts).to.deep.equal(['Waiting for sign-in…', 'Preparing verification…', 'Sending a code to ••••4754…', 'Code sent to ••••4754.']);
       expect(el.deviceId).to.equal('first-visit-0123456789abcdef');
     });
   });

@@ -15,7 +15,7 @@ export class FlowHarness {
   readonly events: Event[] = [];
 
   constructor(readonly el: MfaOtpFlow) {
-    for (const name of ['mfa-state-change', 'mfa-otp-sent', 'mfa-resumed', 'mfa-verified', 'mfa-error']) {
+    for (const name of ['mfa-state-change', 'mfa-otp-sent', 'mfa-resumed', 'mfa-verified', 'mfa-error', 'mfa-cancel']) {
       el.addEventListener(name, (e) => this.events.push(e));
     }
   }
@@ -30,6 +30,17 @@ export class FlowHarness {
   }
   get inputFocused(): boolean {
     return this.input !== null && this.el.shadowRoot!.activeElement === this.input;
+  }
+  /** The part that has focus ('input', 'retry', 'cancel'…), 'body' when focus fell out of everything. */
+  get focusedPart(): string {
+    const active = this.el.shadowRoot!.activeElement;
+    if (active) return active.getAttribute('part') ?? active.tagName.toLowerCase();
+    return document.activeElement === document.body || document.activeElement === null ? 'body' : 'elsewhere';
+  }
+  /** Whether a button part is there and can be pressed. */
+  enabled(name: string): boolean {
+    const button = this.part<HTMLButtonElement>(name);
+    return button !== null && !button.disabled;
   }
   get input(): HTMLInputElement | null {
     return this.part<HTMLInputElement>('input');
@@ -81,6 +92,36 @@ export class FlowHarness {
   next<K extends keyof MfaEventMap>(name: K): Promise<MfaEventMap[K]> {
     return oneEvent(this.el, name) as Promise<MfaEventMap[K]>;
   }
+  /**
+   * Every text the status live region holds from now on, in order, repeats folded: what a screen
+   * reader announces from it.
+   */
+  statusLog(): string[] {
+    const seen: string[] = [];
+    const note = () => {
+      const text = this.statusText;
+      if (seen[seen.length - 1] !== text) seen.push(text);
+    };
+    new MutationObserver(note).observe(this.el.shadowRoot!, { subtree: true, childList: true, characterData: true });
+    note();
+    return seen;
+  }
+}
+
+/**
+ * The tab goes offline as far as the page can tell (navigator.onLine + the window event). Chrome's
+ * real offline mode also cuts the test runner's own socket, so a test that needs requests to fail
+ * also cuts the network at the emulator.
+ */
+export function goOffline(): { restore(): void } {
+  Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+  window.dispatchEvent(new Event('offline'));
+  return {
+    restore() {
+      delete (navigator as { onLine?: boolean }).onLine;
+      window.dispatchEvent(new Event('online'));
+    },
+  };
 }
 
 export interface FlowOptions {
@@ -91,6 +132,7 @@ export interface FlowOptions {
   resendAfter?: number;
   timeout?: number;
   manual?: boolean;
+  cancelable?: boolean;
   sandbox?: Sandbox;
   /** Set the first-factor token (default true). */
   token?: boolean;
@@ -111,6 +153,7 @@ export async function mountFlow(options: FlowOptions = {}): Promise<{ el: MfaOtp
     resend-after=${String(options.resendAfter ?? 30)}
     timeout=${String(options.timeout ?? 15000)}
     ?manual=${options.manual ?? false}
+    ?cancelable=${options.cancelable ?? false}
   ></mfa-otp-flow>`);
   const h = new FlowHarness(el);
   if (options.token !== false) el.authorizedToken = token;
