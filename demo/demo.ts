@@ -27,11 +27,11 @@ const logList = $('#log-list');
 
 // ---- emulator ------------------------------------------------------------------------------
 
-// One emulator namespace per tab, kept across reloads: two tabs never share sessions, faults or
-// the rate limit, and a reload finds the codes it sent before.
+// One emulator namespace per browser, kept across reloads and shared by its tabs, as a real
+// Capillary host is: a reload or a second tab finds the sessions and codes sent before.
 const NS_KEY = 'mfa-otp-demo:namespace';
-const namespace = sessionStorage.getItem(NS_KEY) ?? `demo-${crypto.randomUUID().slice(0, 8)}`;
-sessionStorage.setItem(NS_KEY, namespace);
+const namespace = localStorage.getItem(NS_KEY) ?? `demo-${crypto.randomUUID().slice(0, 8)}`;
+localStorage.setItem(NS_KEY, namespace);
 const base = `/sandbox/${namespace}`;
 flow.baseUrl = base;
 $('#namespace').textContent = namespace;
@@ -82,7 +82,7 @@ function log(kind: 'event' | 'error' | 'demo', title: string, text = ''): void {
   while (logList.children.length > MAX_LOG) logList.lastElementChild?.remove();
 }
 
-const EVENTS: MfaEventName[] = ['mfa-state-change', 'mfa-otp-sent', 'mfa-verified', 'mfa-error', 'mfa-cancel'];
+const EVENTS: MfaEventName[] = ['mfa-state-change', 'mfa-otp-sent', 'mfa-resumed', 'mfa-verified', 'mfa-error', 'mfa-cancel'];
 for (const name of EVENTS) {
   flow.addEventListener(name, (event) => {
     log(name === 'mfa-error' ? 'error' : 'event', name, describe((event as CustomEvent).detail));
@@ -101,13 +101,35 @@ firstFactor.addEventListener('submit', (event) => {
   void signIn();
 });
 
-async function signIn(): Promise<void> {
+/**
+ * Who passed the first factor in this browser, as a host keeps its login state (a cookie session,
+ * say): a reload or a new tab hands the widget a first-factor token for them again, and the widget
+ * takes the MFA session it finds up instead of sending a second code. No token is kept.
+ */
+interface SignedIn {
+  identifierType: string;
+  identifierValue: string;
+  brand: string;
+}
+const SIGNED_IN_KEY = 'mfa-otp-demo:signed-in';
+
+function signedIn(): SignedIn | null {
+  try {
+    const value = JSON.parse(localStorage.getItem(SIGNED_IN_KEY) ?? 'null') as SignedIn | null;
+    return value && typeof value.identifierValue === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+async function signIn(again?: SignedIn): Promise<void> {
   const data = new FormData(firstFactor);
-  const identifierType = String(data.get('identifierType'));
-  const raw = String(data.get('identifierValue')).trim();
+  const identifierType = again?.identifierType ?? String(data.get('identifierType'));
+  const raw = (again?.identifierValue ?? String(data.get('identifierValue'))).trim();
   // The emulator binds the token to the identifier as the widget will send it: MOBILE as digits.
   const identifierValue = identifierType === 'MOBILE' ? raw.replace(/\D/g, '') : raw;
-  const brand = String(data.get('brand')).trim();
+  const brand = (again?.brand ?? String(data.get('brand'))).trim();
+  localStorage.setItem(SIGNED_IN_KEY, JSON.stringify({ identifierType, identifierValue: raw, brand }));
   try {
     const { authorizedToken, expiresAt } = await emulator<{ authorizedToken: string; expiresAt: number }>(
       'POST', 'first-factor', { identifierType, identifierValue, brand },
@@ -115,8 +137,9 @@ async function signIn(): Promise<void> {
     flow.setAttribute('identifier-type', identifierType);
     flow.setAttribute('identifier-value', raw);
     flow.setAttribute('brand', brand);
-    // A new sign-in starts a new chain: back to idle, then the new token auto-starts the flow.
-    flow.reset();
+    // A new sign-in starts a new chain: back to idle, then the new token auto-starts the flow. The
+    // same customer coming back (a reload, a new tab) keeps theirs: the widget resumes it.
+    if (!again) flow.reset();
     flow.authorizedToken = authorizedToken; // a property: tokens never go into attributes
     const until = new Date(expiresAt).toLocaleTimeString([], { hour12: false });
     $('#token-info').textContent = `authorizedToken = ${shorten(authorizedToken)}, valid until ${until} (emulator clock)`;
@@ -130,6 +153,7 @@ async function signIn(): Promise<void> {
 // host's job is to take the customer back to the first factor. The widget is idle and forgot its
 // session; the old token is spent, so a new sign-in mints a new one.
 flow.addEventListener('mfa-cancel', (event) => {
+  localStorage.removeItem(SIGNED_IN_KEY);
   $('#token-info').textContent =
     event.detail.reason === 'restart' ? 'Signed out: sign in again to get a new first-factor token.' : 'Back at the first factor.';
   const identifier = firstFactor.elements.namedItem('identifierValue') as HTMLInputElement;
@@ -327,5 +351,17 @@ for (const name of ['mode', 'theme', 'language', 'dir']) {
     field(name).dispatchEvent(new Event('change', { bubbles: true }));
   }
 }
+
+// Signed in before this page loaded (a reload, a new tab): hand the widget a token again.
+const returning = signedIn();
+if (returning) {
+  for (const [name, value] of Object.entries(returning)) {
+    (firstFactor.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value = value;
+  }
+  log('demo', 'still signed in', `${returning.identifierType} ${returning.identifierValue}: the widget looks for its session`);
+  void signIn(returning);
+}
+// Once verified the host would move on; here the next reload starts at the first factor again.
+flow.addEventListener('mfa-verified', () => localStorage.removeItem(SIGNED_IN_KEY));
 
 void pollOutbox();
