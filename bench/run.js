@@ -43,7 +43,7 @@ row('everything it can load (gzip KB)', kb(total), '≤ 28', total <= 28 * KB);
 // import, so nothing is fetched before the element is defined.
 const entrySource = readFileSync(join(root, ENTRY), 'utf8');
 const dynamic = [...entrySource.matchAll(/\bimport\(\s*[`'"]([^`'"]+)[`'"]\s*\)/g)].map((m) => m[1]);
-const staticImports = /(^|[;\n}])\s*import\s*[{*\w"'`]/.test(entrySource) || /\bfrom\s*["'`]\.\.?\//.test(entrySource);
+const staticImports = /\b(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)["'`]|\bimport\s*["'`]/.test(entrySource);
 const onlyFingerprint =
   chunks.length === 1 && /^dist\/chunks\/fingerprint-[\w-]+\.js$/.test(chunks[0]) &&
   dynamic.length === 1 && `dist/${dynamic[0].replace(/^\.\//, '')}` === chunks[0] && !staticImports;
