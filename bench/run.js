@@ -147,7 +147,9 @@ try {
   row('last digit typed → mfa-verified (ms)', ms(m(verify, 'element')), '', undefined);
   row(`  verified − floor, median of ${RUNS} paired differences (ms)`, ms(m(verify, 'diff')), '≤ 8', m(verify, 'diff') <= 8);
   const writes = await run('countdownWrites');
-  row('DOM writes in 3 s of countdown: text / other', `${writes.text} / ${writes.other}`, '≤ 4 / 0', writes.text <= 4 && writes.other === 0);
+  // Two texts change each second: the button's "Resend in 0:28" and the seconds in its description
+  // (the countdown part). Nothing else may: no node added, removed or re-attributed.
+  row('DOM writes in 3 s of countdown: text / other', `${writes.text} / ${writes.other}`, '≤ 8 / 0', writes.text <= 8 && writes.other === 0);
   for (let i = 0; i < 10; i++) await run('completeFlow'); // settle caches before the baseline
   const before = await run('heapAfterGc');
   for (let i = 0; i < 50; i++) await run('completeFlow');

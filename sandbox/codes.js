@@ -4,14 +4,10 @@
 // it, and keeps it mixed (400 / 401 / 429 / 200-with-success:false) as the real one may be.
 import { readFileSync } from 'node:fs';
 
-/** @typedef {{ kind: string, retryable: boolean, httpStatus: number, message: string }} CodeInfo */
 /** The vendor's codes: the table the client and the tests read too (src/api/status-codes.json). */
-const TABLE = /** @type {{ codes: Record<string, CodeInfo> }} */ (
+const TABLE = /** @type {{ messages: Record<string, string>, emulatorHttpStatus: Record<string, number> }} */ (
   JSON.parse(readFileSync(new URL('../src/api/status-codes.json', import.meta.url), 'utf8'))
 );
-
-/** @param {number} code @returns {CodeInfo | undefined} */
-const entry = (code) => (Object.hasOwn(TABLE.codes, code) ? TABLE.codes[code] : undefined);
 
 /**
  * HTTP status the emulator uses for a failure code: the table's pairing (400 bad input, 429 rate
@@ -19,7 +15,7 @@ const entry = (code) => (Object.hasOwn(TABLE.codes, code) ? TABLE.codes[code] : 
  * @param {number} code
  */
 export function httpStatusFor(code) {
-  return entry(code)?.httpStatus ?? 200;
+  return Object.hasOwn(TABLE.emulatorHttpStatus, code) ? TABLE.emulatorHttpStatus[code] : 200;
 }
 
 /**
@@ -31,7 +27,7 @@ export function httpStatusFor(code) {
 export function failure(code, message) {
   return {
     httpStatus: httpStatusFor(code),
-    body: { status: { success: false, code, message: message ?? entry(code)?.message ?? 'Error' } },
+    body: { status: { success: false, code, message: message ?? (Object.hasOwn(TABLE.messages, code) ? TABLE.messages[code] : 'Error') } },
   };
 }
 

@@ -54,7 +54,7 @@ function pickMessage(message: string | undefined, fallback: string): string {
  */
 function httpInfo(status: number): CodeInfo {
   if (status >= 500 && status <= 599) return info('server', true, `HTTP ${status} from the server`);
-  if (status === 429) return STATUS_CODES[429]!;
+  if (status === 429) return { ...STATUS_CODES[429]!, message: 'HTTP 429: rate limited' };
   if (status === 408) return info('timeout', true, 'HTTP 408: the server gave up waiting');
   if (status === 401 || status === 403) {
     return info('reauth-required', false, `HTTP ${status}: the request was refused`);
@@ -93,7 +93,10 @@ export function errorFromCode(
   message?: string,
   retryAfterMs?: number,
 ): ApiError {
-  const found = statusCode(code) ?? info('server', false, `Unknown status code ${code}`);
+  // The vendor's wording of its codes is not in the bundle (status-codes.json): without a message of
+  // its own, the answer is described by its code.
+  const known = statusCode(code);
+  const found = known ? { ...known, message: `Status code ${code}` } : info('server', false, `Unknown status code ${code}`);
   return build(step, code, found, message, httpStatus, retryAfterMs);
 }
 

@@ -487,7 +487,7 @@ export class MfaOtpFlow extends LitElement {
   }
 
   #renderCancel(cancel: NonNullable<View['cancel']>): TemplateResult {
-    return html`<div class="row end">
+    return html`<div class="row">
       <button part="cancel" class="link" type="button" @click=${() => this.#onCancel(cancel.reason)}>${this.#text(cancel.label)}</button>
     </div>`;
   }

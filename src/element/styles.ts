@@ -115,10 +115,6 @@ export const styles = css`
     background: var(--_accent);
     color: var(--_accent-text);
   }
-  .secondary {
-    background: transparent;
-    color: var(--_accent);
-  }
   button:disabled {
     cursor: not-allowed;
     opacity: 0.55;
@@ -139,9 +135,6 @@ export const styles = css`
     gap: calc(var(--_space) / 2);
     align-items: center;
     margin-top: calc(var(--_space) / 2);
-  }
-  .row.end {
-    justify-content: flex-start;
   }
   /* "Didn't get a code? Resend in 0:28": one line, one control. */
   .resend {

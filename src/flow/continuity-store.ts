@@ -128,7 +128,7 @@ function withinBudget<T>(work: Promise<T>): Promise<T | null> {
 
 async function store(name: string, mode: IDBTransactionMode): Promise<IDBObjectStore | null> {
   const db = await openDatabase();
-  return db ? db.transaction(name, mode, { durability: 'relaxed' }).objectStore(name) : null;
+  return db ? db.transaction(name, mode).objectStore(name) : null;
 }
 
 /**
@@ -239,11 +239,9 @@ interface Hint {
 function readHint(): Hint | null {
   const raw = globalThis.localStorage?.getItem(HINT);
   if (raw === null || raw === undefined) return null;
+  // Entries of the wrong type only fail to match; a hint of the wrong shape is written anew.
   const hint = JSON.parse(raw) as Hint;
-  const ok =
-    typeof hint?.salt === 'string' && Array.isArray(hint.live) &&
-    hint.live.every((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number');
-  if (!ok) throw new TypeError('not a hint');
+  if (typeof hint?.salt !== 'string' || !Array.isArray(hint.live)) throw new TypeError('not a hint');
   return hint;
 }
 
@@ -263,7 +261,7 @@ function markLive(place: Place, until: number): void {
     } catch {
       // garbage: written anew below
     }
-    const salt = hint?.salt ?? [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const salt = hint?.salt ?? crypto.randomUUID(); // outside a secure context this throws: no hint
     const bucket = bucketOf(salt, place);
     const now = clock.now();
     const live = (hint?.live ?? []).filter(([b, t]) => b !== bucket && t > now);

@@ -128,7 +128,7 @@ export function format<K extends StringKey>(strings: Partial<MfaStrings>, key: K
     if (fitsKey(key, own)) template = own;
     else if (!reported.has(own)) {
       reported.add(own);
-      console.warn(`<mfa-otp-flow>: strings.${key} must use the placeholders of "${template}" and no others; the default text is shown.`);
+      console.warn(`<mfa-otp-flow>: strings.${key} needs the placeholders of "${template}"; showing that instead.`);
     }
   }
   const filled = values as Record<string, string | number> | undefined;
