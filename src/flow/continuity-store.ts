@@ -186,19 +186,21 @@ export async function keyOf(place: Place): Promise<string | null> {
 
 // ---- records --------------------------------------------------------------------------------
 
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+/** The record's numbers: each a finite number, not negative. */
+const NUMBERS = ['sent', 'resendAt', 'openedAt', 'refusals', 'retryAt', 'refusalCode', 'refusedAt'] as const;
 
 /** A stored value as a record, or null when it is not one (garbage, another version's shape). */
 function asRecord(value: unknown): SessionRecord | null {
-  if (!value || typeof value !== 'object') return null;
-  const r = value as Record<string, unknown>;
-  const ok =
-    typeof r.sessionId === 'string' && r.sessionId.length > 0 && r.sessionId.length <= 512 &&
-    isCount(r.sent) && isTime(r.resendAt) && isTime(r.openedAt) && isCount(r.refusals) && isTime(r.retryAt) && isCount(r.refusalCode) && isTime(r.refusedAt);
-  if (!ok) return null;
-  const { sessionId, sent, resendAt, openedAt, refusals, retryAt, refusalCode, refusedAt } = r as unknown as SessionRecord;
-  return { sessionId, sent, resendAt, openedAt, refusals, retryAt, refusalCode, refusedAt };
+  const r = (value ?? {}) as Record<string, unknown>;
+  const { sessionId } = r;
+  if (typeof sessionId !== 'string' || !sessionId || sessionId.length > 512) return null;
+  const record: Record<string, unknown> = { sessionId };
+  for (const name of NUMBERS) {
+    const n = r[name];
+    if (typeof n !== 'number' || !(n >= 0) || n === Infinity) return null;
+    record[name] = n;
+  }
+  return record as unknown as SessionRecord;
 }
 
 /** The record under `key`, or null (none, expired, unreadable). An expired or unreadable one is swept. */
