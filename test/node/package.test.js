@@ -28,7 +28,15 @@ test('npm pack ships what users need and nothing from the repo tooling', () => {
   for (const needed of [
     'package.json',
     'README.md',
+    'LICENSE',
     'dist/mfa-otp-flow.js',
+    'dist/mfa-otp-flow.d.ts',
+    'dist/strings.js',
+    'dist/jsx.d.ts',
+    'dist/vue.d.ts',
+    'dist/web-types.json',
+    'dist/vscode.html-custom-data.json',
+    'dist/vscode.css-custom-data.json',
     'dist/index.js',
     'dist/define.js',
     'dist/types/index.d.ts',
@@ -40,11 +48,13 @@ test('npm pack ships what users need and nothing from the repo tooling', () => {
   const forbidden = /^(test|demo|sandbox|proxy|bench|scripts|src|screenshots|docs|node_modules)\//;
   const leaked = files.filter((f) => forbidden.test(f));
   assert.deepEqual(leaked, [], 'repo tooling leaked into the package');
-  // Everything else is the built dist/ (JS, source maps, declarations) plus the top-level files.
+  // Everything else is the built dist/ (JS, CommonJS wrappers, source maps, declarations, editor
+  // data) plus the top-level files.
   const unexpected = files.filter(
     (f) =>
       !['package.json', 'README.md', 'custom-elements.json', 'LICENSE'].includes(f) &&
-      !/^dist\/.+\.(js|js\.map|d\.ts)$/.test(f),
+      !/^dist\/.+\.(js|cjs|js\.map|d\.ts|d\.cts)$/.test(f) &&
+      !/^dist\/[\w.-]+\.json$/.test(f),
   );
   assert.deepEqual(unexpected, [], 'unexpected files in the package');
 });
