@@ -12,6 +12,7 @@ export function Login(props: { token: string; onDone: (detail: MfaVerifiedDetail
     <mfa-otp-flow
       ref={ref}
       brand="Bukl"
+      data-testid="otp"
       base-url="/capillary"
       identifier-type="MOBILE"
       identifier-value="18795774754"
