@@ -2,9 +2,12 @@
 //  1. dist/mfa-otp-flow.js: self-contained, fully minified ES module for a plain <script type="module"> (lit and zod
 //     inside; FingerprintJS in a sibling chunk loaded by relative path only when no device ID is stored);
 //  2. dist/index.js + dist/define.js: the package entries for bundlers, dependencies left external;
-//  3. dist/types/*.d.ts; 4. custom-elements.json from the class JSDoc.
+//  3. dist/strings.js: the strings entry, importable without the element;
+//  4. dist/types/*.d.ts, and a declaration beside the standalone file;
+//  5. custom-elements.json from the class JSDoc, and from it (custom-elements-manifest.config.mjs) the
+//     JSX and Vue typings (dist/jsx.d.ts, dist/vue.d.ts) and the editors' data (VS Code, JetBrains).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'vite';
 import { minifyLiterals } from './minify-plugins.js';
 
@@ -43,23 +46,38 @@ await library({
 });
 await library({
   minify: false,
-  lib: { entry: { index: 'src/index.ts', define: 'src/define.ts' }, fileName: (_f, name) => `${name}.js` },
+  lib: {
+    entry: { index: 'src/index.ts', define: 'src/define.ts', strings: 'src/strings/index.ts' },
+    fileName: (_f, name) => `${name}.js`,
+  },
   external: EXTERNAL,
   chunks: 'lib',
 });
 
+/** dist/NAME.cjs → the declarations its types re-export (null: a types-only entry, dist/NAME.d.ts). */
+const CJS_WRAPPERS = {
+  index: 'types/index.js',
+  define: 'types/define.js',
+  strings: 'types/strings/index.js',
+  'mfa-otp-flow': 'types/define.js',
+  jsx: null,
+  vue: null,
+};
+
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
 execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-execFileSync(bin('cem'), ['analyze', '--litelement', '--globs', 'src/element/mfa-otp-flow.ts', '--outdir', '.'], { stdio: 'inherit' });
-dropPrivateAttributes('custom-elements.json');
-console.log('built dist/ and custom-elements.json');
-
-/** The analyzer lists lit's internal `state: true` properties as attributes; they are not public API. */
-function dropPrivateAttributes(file) {
-  const manifest = JSON.parse(readFileSync(file, 'utf8'));
-  for (const declaration of manifest.modules.flatMap((m) => m.declarations ?? [])) {
-    const hidden = new Set((declaration.members ?? []).filter((m) => m.privacy === 'private').map((m) => m.name));
-    if (declaration.attributes) declaration.attributes = declaration.attributes.filter((a) => !hidden.has(a.fieldName));
-  }
-  writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');
+// The standalone file defines the element like dist/define.js, so it has the same declarations.
+writeFileSync('dist/mfa-otp-flow.d.ts', "export * from './types/define.js';\n");
+// mfa-otp-flow/jsx and mfa-otp-flow/vue are types only; an empty module lets every resolver
+// (and `import 'mfa-otp-flow/jsx'` written without `type`) find a file.
+for (const name of ['jsx', 'vue']) writeFileSync(`dist/${name}.js`, 'export {};\n');
+// CommonJS callers: Node ≥ 20.19 and ≥ 22.12 `require()` an ES module (with no top-level await, as
+// here) and hand back the same module instance an `import` gets, so a two-line wrapper serves
+// `require('mfa-otp-flow')` without a second copy of the class.
+for (const [name, types] of Object.entries(CJS_WRAPPERS)) {
+  writeFileSync(`dist/${name}.cjs`, `'use strict';\nmodule.exports = require('./${name}.js');\n`);
+  writeFileSync(`dist/${name}.d.cts`, types ? `export * from './${types}';\n` : `/// <reference path="./${name}.d.ts" />\nexport {};\n`);
 }
+// The analyzer needs dist/types (the manifest lists what the package entry exports).
+execFileSync(bin('cem'), ['analyze'], { stdio: 'inherit' });
+console.log('built dist/ and custom-elements.json');

@@ -62,21 +62,21 @@ const SECONDS_MARK = '\uE000';
  * @csspart label - The code field's label.
  * @csspart title - The heading.
  *
- * @cssproperty --mfa-otp-font - Font family.
- * @cssproperty --mfa-otp-color - Text colour.
- * @cssproperty --mfa-otp-muted-color - Secondary text colour.
- * @cssproperty --mfa-otp-background - Background of the widget.
- * @cssproperty --mfa-otp-field-background - Background of the code field.
- * @cssproperty --mfa-otp-border-color - Border of the code field.
- * @cssproperty --mfa-otp-accent - Buttons and links.
- * @cssproperty --mfa-otp-accent-contrast - Text on the accent colour.
- * @cssproperty --mfa-otp-error-color - Error text and invalid field border.
- * @cssproperty --mfa-otp-success-color - The verified message.
- * @cssproperty --mfa-otp-focus-ring - Box shadow of the focus ring.
- * @cssproperty --mfa-otp-radius - Corner radius.
- * @cssproperty --mfa-otp-spacing - Base spacing unit.
- * @cssproperty --mfa-otp-code-font-size - Font size of the code field.
- * @cssproperty --mfa-otp-max-width - Maximum width of the widget.
+ * @cssproperty [--mfa-otp-font=system-ui, sans-serif] - Font family.
+ * @cssproperty [--mfa-otp-color=#1d1d1f] - Text colour.
+ * @cssproperty [--mfa-otp-muted-color=#5b5b66] - Secondary text colour.
+ * @cssproperty [--mfa-otp-background=#ffffff] - Background of the widget.
+ * @cssproperty [--mfa-otp-field-background=#ffffff] - Background of the code field.
+ * @cssproperty [--mfa-otp-border-color=#8a8a96] - Border of the code field.
+ * @cssproperty [--mfa-otp-accent=#2456d6] - Buttons and links.
+ * @cssproperty [--mfa-otp-accent-contrast=#ffffff] - Text on the accent colour.
+ * @cssproperty [--mfa-otp-error-color=#b3261e] - Error text and invalid field border.
+ * @cssproperty [--mfa-otp-success-color=#1b7f3b] - The verified message.
+ * @cssproperty [--mfa-otp-focus-ring=0 0 0 3px rgb(36 86 214 / 45%)] - Box shadow of the focus ring.
+ * @cssproperty [--mfa-otp-radius=10px] - Corner radius.
+ * @cssproperty [--mfa-otp-spacing=16px] - Base spacing unit.
+ * @cssproperty [--mfa-otp-code-font-size=1.75rem] - Font size of the code field.
+ * @cssproperty [--mfa-otp-max-width=26rem] - Maximum width of the widget.
  */
 export class MfaOtpFlow extends LitElement {
   static override styles = styles;

@@ -28,7 +28,15 @@ test('npm pack ships what users need and nothing from the repo tooling', () => {
   for (const needed of [
     'package.json',
     'README.md',
+    'LICENSE',
     'dist/mfa-otp-flow.js',
+    'dist/mfa-otp-flow.d.ts',
+    'dist/strings.js',
+    'dist/jsx.d.ts',
+    'dist/vue.d.ts',
+    'dist/web-types.json',
+    'dist/vscode.html-custom-data.json',
+    'dist/vscode.css-custom-data.json',
     'dist/index.js',
     'dist/define.js',
     'dist/types/index.d.ts',
@@ -40,11 +48,13 @@ test('npm pack ships what users need and nothing from the repo tooling', () => {
   const forbidden = /^(test|demo|sandbox|proxy|bench|scripts|src|screenshots|docs|node_modules)\//;
   const leaked = files.filter((f) => forbidden.test(f));
   assert.deepEqual(leaked, [], 'repo tooling leaked into the package');
-  // Everything else is the built dist/ (JS, source maps, declarations) plus the top-level files.
+  // Everything else is the built dist/ (JS, CommonJS wrappers, source maps, declarations, editor
+  // data) plus the top-level files.
   const unexpected = files.filter(
     (f) =>
       !['package.json', 'README.md', 'custom-elements.json', 'LICENSE'].includes(f) &&
-      !/^dist\/.+\.(js|js\.map|d\.ts)$/.test(f),
+      !/^dist\/.+\.(js|cjs|js\.map|d\.ts|d\.cts)$/.test(f) &&
+      !/^dist\/[\w.-]+\.json$/.test(f),
   );
   assert.deepEqual(unexpected, [], 'unexpected files in the package');
 });
@@ -191,4 +201,62 @@ test('custom-elements.json declares the tag, its attributes, events and parts', 
   for (const p of ['input', 'submit', 'resend', 'countdown', 'error', 'status']) {
     assert.ok(parts.includes(p), `part ${p} missing`);
   }
+});
+
+test('package.json carries what a registry page and a consumer read', () => {
+  assert.equal(pkg.license, 'MIT');
+  assert.match(readFileSync(at('LICENSE'), 'utf8'), /^MIT License/);
+  for (const field of ['repository', 'homepage', 'bugs', 'keywords']) assert.ok(pkg[field], `${field} missing`);
+  for (const word of ['web-components', 'lit', 'otp', 'mfa', 'capillary']) assert.ok(pkg.keywords.includes(word), `keyword ${word}`);
+  assert.equal(pkg.scripts.prepack, 'npm run build', 'npm pack on a fresh clone must build first');
+  // The element runs in browsers and in any Node that runs ES2022; the repository's own tooling
+  // floor is a devEngines matter, not the consumers'.
+  assert.equal(pkg.engines, undefined);
+  assert.equal(pkg.devEngines?.runtime?.name, 'node');
+  assert.equal(pkg.unpkg, './dist/mfa-otp-flow.js');
+  assert.equal(pkg.jsdelivr, './dist/mfa-otp-flow.js');
+});
+
+test('every code subpath has types first and default last, for import and for require', () => {
+  for (const [subpath, target] of Object.entries(pkg.exports)) {
+    if (typeof target === 'string') {
+      assert.match(target, /\.json$/, `${subpath}: only JSON files are exported bare`);
+      continue;
+    }
+    for (const conditions of [target, target.require]) {
+      assert.ok(conditions, `${subpath}: no require condition`);
+      const keys = Object.keys(conditions).filter((k) => k !== 'require');
+      assert.equal(keys[0], 'types', `${subpath}: types is not first`);
+      assert.equal(keys.at(-1), 'default', `${subpath}: default is not last`);
+    }
+  }
+});
+
+test('sideEffects names exactly the shipped files that register the tag', () => {
+  const files = packedFiles();
+  for (const f of pkg.sideEffects) assert.ok(files.includes(f.replace(/^\.\//, '')), `${f} is not in the package`);
+  const defines = files.filter((f) => /^dist\/[^/]+\.js$/.test(f) && /customElements\.define\(/.test(readFileSync(at(f), 'utf8')));
+  // …and the require() wrappers of those files.
+  const wrappers = defines.map((f) => f.replace(/\.js$/, '.cjs')).filter((f) => files.includes(f));
+  const registering = [...defines, ...wrappers];
+  assert.deepEqual(registering.sort(), pkg.sideEffects.map((f) => f.replace(/^\.\//, '')).sort());
+});
+
+test('no @internal member ships in the declarations', () => {
+  const files = packedFiles().filter((f) => f.endsWith('.d.ts'));
+  for (const f of files) assert.ok(!readFileSync(at(f), 'utf8').includes('@internal'), `${f} mentions @internal`);
+});
+
+test('dist/strings.js reaches neither lit nor the element', () => {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/\b(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["'`]([^"'`]+)["'`]/g)) {
+      assert.ok(spec.startsWith('.'), `${file} imports ${spec}`);
+      visit(resolve(dirname(file), spec));
+    }
+  };
+  visit(at('dist/strings.js'));
+  for (const f of seen) assert.ok(!/mfa-otp-flow-/.test(f), `${f}: the strings entry loads the element`);
 });
