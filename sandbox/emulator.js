@@ -17,6 +17,10 @@ import { Namespace, Refusal } from './rules.js';
  * @property {Partial<Config>} [defaults] config every namespace starts from (and returns to on reset)
  * @property {number} [idleNamespaceMs] real time after which an unused namespace other than `default` is dropped
  * @property {number} [sweepIntervalMs] how often the housekeeping timer runs
+ * @property {string[]} [allowedOrigins] origins (besides the emulator's own) whose pages may call the
+ *   control endpoints (outbox, faults, config…); default none
+ * @property {string[]} [allowedHosts] host names (besides loopback ones) the emulator answers under;
+ *   a request naming another Host is refused, so a DNS-rebinding page cannot reach it
  */
 /**
  * @typedef {object} Stats
@@ -91,24 +95,52 @@ function parseRoute(url) {
   return { ns: m[1] ?? 'default', kind: m[2] === '__emulator' ? 'control' : 'api', name: m[3], pathname: parsed.pathname, query: parsed.searchParams };
 }
 
-/** Permissive CORS so the standalone server can be called from any page; Retry-After must be readable. */
-/** @param {Req} req */
-const corsHeaders = (req) => ({
-  'Access-Control-Allow-Origin': '*',
+/**
+ * CORS for the vendor endpoints: any page may call the fake vendor API (as a demo or a test page on
+ * another port does); Retry-After must be readable. The control endpoints (codes in the outbox,
+ * faults, config) get no CORS at all unless the origin is allowed: see `originAllowed`.
+ * @param {Req} req @param {string} origin the Access-Control-Allow-Origin value
+ */
+const corsHeaders = (req, origin) => ({
+  'Access-Control-Allow-Origin': origin,
   'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
-  'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] || 'Content-Type, Authorization',
+  'Access-Control-Allow-Headers': String(req.headers['access-control-request-headers'] || 'Content-Type, Authorization').slice(0, 500),
   'Access-Control-Expose-Headers': 'Retry-After',
   'Access-Control-Max-Age': '600',
+  Vary: 'Origin',
 });
 
+/** What each answer carries for CORS: set per request by `handle`. */
+const CORS = new WeakMap();
+
 /**
+ * Writes one answer. A header that Node refuses (a fault's, say) must not leave the call hanging:
+ * the answer becomes a 500 that says so.
  * @param {Req} req @param {Res} res @param {number} status
  * @param {Record<string, string>} headers @param {string} body
  */
 function send(req, res, status, headers, body) {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { ...corsHeaders(req), 'Cache-Control': 'no-store', ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
+  const base = { ...(CORS.get(req) ?? {}), 'Cache-Control': 'no-store' };
+  try {
+    res.writeHead(status, { ...base, ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
+  } catch (err) {
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    const text = JSON.stringify(failure(500, `Emulator error: ${err instanceof Error ? err.message : err}`).body);
+    res.writeHead(500, { ...base, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
+    res.end(text);
+    return;
+  }
   res.end(body);
+}
+
+/** Loopback host names: what a development server is reached by. */
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
+
+/** The host name of a Host header, without its port; '' when there is none. */
+function hostName(/** @type {string | undefined} */ host) {
+  if (!host || host.length > 300) return '';
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
 }
 
 /** @param {Req} req @param {Res} res @param {number} status @param {unknown} value */
@@ -139,6 +171,28 @@ async function readJson(req) {
 /** @param {EmulatorOptions} [options] @returns {Emulator} */
 export function createEmulator(options = {}) {
   const { defaults = {}, idleNamespaceMs = HOUR, sweepIntervalMs = 60_000 } = options;
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
+  const allowedOrigins = new Set(options.allowedOrigins ?? []);
+  /** @param {Req} req Host is loopback or configured: a DNS-rebinding page names another. */
+  const hostAllowed = (req) => {
+    const name = hostName(req.headers.host).toLowerCase();
+    return LOOPBACK.test(name) || allowedHosts.has(name);
+  };
+  /**
+   * A page may drive the control endpoints only from the emulator's own origin or an allowed one. A
+   * request without Origin (curl, Node, a same-origin GET) is not a page acting for someone else.
+   * @param {Req} req
+   */
+  const originAllowed = (req) => {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    if (allowedOrigins.has(origin)) return true;
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  };
   const log = options.log === true ? (/** @type {string} */ line) => console.log(line) : options.log || null;
   /** @type {Map<string, { ns: Namespace, lastUsed: number }>} insertion order = least recently used first */
   const namespaces = new Map();
@@ -245,7 +299,8 @@ export function createEmulator(options = {}) {
       if (req.method !== 'GET') return methodNotAllowed(req, res, 'GET');
       return sendJson(req, res, 200, { ...ns.stats(), namespaces: namespaces.size });
     }
-    const action = CONTROL[`${req.method} ${name}`];
+    const key = `${req.method} ${name}`;
+    const action = Object.hasOwn(CONTROL, key) ? CONTROL[key] : undefined;
     if (!action) {
       const allowed = Object.keys(CONTROL).filter((k) => k.endsWith(` ${name}`)).map((k) => k.split(' ')[0]);
       if (allowed.length === 0) return sendJson(req, res, 404, failure(404, `Unknown emulator endpoint: ${name}`).body);
@@ -281,6 +336,20 @@ export function createEmulator(options = {}) {
       });
     }
     try {
+      if (!hostAllowed(req)) {
+        note.code = 'refused: host';
+        return sendJson(req, res, 403, failure(403, 'Host not allowed: the emulator answers loopback hosts and its configured ones').body), true;
+      }
+      if (route.kind === 'control') {
+        if (!originAllowed(req)) {
+          note.code = 'refused: origin';
+          return sendJson(req, res, 403, failure(403, 'Origin not allowed to drive the emulator').body), true;
+        }
+        // Same origin needs no CORS; an allowed other origin gets exactly its own.
+        if (req.headers.origin !== undefined) CORS.set(req, corsHeaders(req, req.headers.origin));
+      } else {
+        CORS.set(req, corsHeaders(req, '*'));
+      }
       const ns = namespace(route.ns);
       if (req.method === 'OPTIONS') {
         send(req, res, 204, {}, '');
@@ -295,10 +364,15 @@ export function createEmulator(options = {}) {
       }
     } catch (err) {
       // A client that went away mid-body is no error of ours; anything else is a bug in the emulator,
-      // which must show as an answer, not as a hung test.
-      if (req.destroyed || res.destroyed) return true;
-      console.error('[emulator]', err);
-      sendJson(req, res, 500, failure(500, 'Emulator error').body);
+      // which must show as an answer (one log line, a 500), not as a hung call. (`req.destroyed` is
+      // no sign of that: a request whose body was read to the end is destroyed too.)
+      if (res.destroyed || req.socket?.destroyed) return true;
+      console.error(`[emulator] ${req.method} ${route.pathname}: ${err instanceof Error ? err.message : String(err)}`);
+      try {
+        sendJson(req, res, 500, failure(500, 'Emulator error').body);
+      } catch {
+        res.destroy();
+      }
     }
     return true;
   }

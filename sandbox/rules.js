@@ -62,6 +62,10 @@ const MINUTE = 60_000;
 const OUTBOX_RETENTION_MS = 60 * MINUTE;
 /** Per-namespace caps: oldest entries go first, so a flood cannot grow memory without bound. */
 const MAX_OUTBOX = 5000;
+/** The longest identifier, device ID, brand or session ID the emulator keeps (a real one is far shorter). */
+const MAX_FIELD_CHARS = 256;
+/** The longest first-factor token it takes (its own are about 300 characters). */
+const MAX_TOKEN_CHARS = 4096;
 const MAX_SESSIONS = 50_000;
 const MAX_FIRST_FACTOR = 50_000;
 /** The customer token of a validated login lives 15 minutes, as the vendor documents. */
@@ -95,17 +99,19 @@ function readFields(body, extra, withOtp = false) {
   /** @type {Record<string, string>} */
   const out = {};
   for (const name of ['identifierType', 'identifierValue', 'deviceId', 'brand', ...extra]) {
-    const value = body[name];
+    const value = Object.hasOwn(body, name) ? body[name] : undefined;
     if (typeof value !== 'string' || value.trim() === '') throw refuse(1519, `Invalid details passed: ${name}`);
+    // Bounded by size, not only by count: 1,500 sessions of 60 KB identifiers held 127 MB.
+    if (value.length > (name === 'authorizedToken' ? MAX_TOKEN_CHARS : MAX_FIELD_CHARS)) throw refuse(1519, `Invalid details passed: ${name} too long`);
     if (name === 'identifierType' && !IDENTIFIER_TYPES.includes(value)) throw refuse(1546);
     out[name] = value;
   }
   if (withOtp) {
-    const otp = body.otp;
+    const otp = Object.hasOwn(body, 'otp') ? body.otp : undefined;
     if (otp === undefined || otp === null || otp === '') throw refuse(604);
     // The vendor's own example sends a number, so a non-negative integer is tolerated as its digits.
     const text = typeof otp === 'number' && Number.isSafeInteger(otp) && otp >= 0 ? String(otp) : otp;
-    if (typeof text !== 'string' || !/^\d+$/.test(text)) throw refuse(1519, 'Invalid details passed: otp');
+    if (typeof text !== 'string' || !/^\d{1,16}$/.test(text)) throw refuse(1519, 'Invalid details passed: otp');
     out.otp = text;
   }
   return out;
@@ -130,7 +136,8 @@ function readConfigPatch(patch) {
     rateLimitCode: (v) => Number.isInteger(v),
   };
   for (const [key, value] of Object.entries(patch)) {
-    const check = checks[/** @type {keyof Config} */ (key)];
+    // Own keys only: `valueOf` or `__proto__` must be unknown keys, not Object.prototype's.
+    const check = Object.hasOwn(checks, key) ? checks[/** @type {keyof Config} */ (key)] : undefined;
     if (!check) throw refuse(1519, `unknown config key ${key}`);
     if (!check(value)) throw refuse(1519, `invalid value for ${key}`);
   }
@@ -194,9 +201,9 @@ export class Namespace {
     /** @type {Record<string, string>} */
     const bound = {};
     for (const name of ['identifierType', 'identifierValue', 'brand']) {
-      const value = body[name];
+      const value = Object.hasOwn(body, name) ? body[name] : undefined;
       if (value === undefined) continue;
-      if (typeof value !== 'string' || value === '') throw refuse(1519, `Invalid details passed: ${name}`);
+      if (typeof value !== 'string' || value === '' || value.length > MAX_FIELD_CHARS) throw refuse(1519, `Invalid details passed: ${name}`);
       bound[name] = value;
     }
     if (bound.identifierType && !IDENTIFIER_TYPES.includes(bound.identifierType)) throw refuse(1546);

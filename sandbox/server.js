@@ -1,5 +1,8 @@
 // @ts-check
-// Standalone emulator: `node sandbox/server.js [--port 8787] [--host 127.0.0.1] [--quiet]`.
+// Standalone emulator: `node sandbox/server.js [--port 8787] [--host 127.0.0.1] [--quiet]
+//   [--allow-origin https://app.test]… [--allow-host emulator.test]…` (or EMULATOR_ALLOWED_ORIGINS and
+//   EMULATOR_ALLOWED_HOSTS, comma-separated). By default only loopback Host names are answered and only
+//   pages of the emulator's own origin may use its control endpoints.
 // Also imported by tests and sandbox/load.js through startServer().
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
@@ -15,11 +18,11 @@ import { createEmulator } from './emulator.js';
  */
 
 /**
- * @param {{ port?: number, host?: string, log?: boolean | ((line: string) => void), defaults?: Partial<import('./rules.js').Config> }} [options]
+ * @param {{ port?: number, host?: string, log?: boolean | ((line: string) => void), defaults?: Partial<import('./rules.js').Config>, allowedOrigins?: string[], allowedHosts?: string[] }} [options]
  * @returns {Promise<RunningServer>}
  */
-export async function startServer({ port = 8787, host = '127.0.0.1', log = true, defaults } = {}) {
-  const emulator = createEmulator({ log, ...(defaults ? { defaults } : {}) });
+export async function startServer({ port = 8787, host = '127.0.0.1', log = true, defaults, allowedOrigins = [], allowedHosts = [] } = {}) {
+  const emulator = createEmulator({ log, allowedOrigins, allowedHosts, ...(defaults ? { defaults } : {}) });
   const server = createServer(async (req, res) => {
     if (await emulator.handle(req, res)) return;
     res.writeHead(404, { 'Content-Type': 'application/json' });
@@ -47,11 +50,25 @@ export async function startServer({ port = 8787, host = '127.0.0.1', log = true,
 
 async function main() {
   const { values } = parseArgs({
-    options: { port: { type: 'string' }, host: { type: 'string' }, quiet: { type: 'boolean', default: false } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      'allow-origin': { type: 'string', multiple: true },
+      'allow-host': { type: 'string', multiple: true },
+    },
   });
+  const list = (/** @type {string[] | undefined} */ flags, /** @type {string | undefined} */ env) =>
+    [...(flags ?? []), ...(env ?? '').split(',')].map((v) => v.trim()).filter(Boolean);
   const port = Number(values.port ?? process.env.PORT ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${values.port ?? process.env.PORT}`);
-  const server = await startServer({ port, host: values.host ?? '127.0.0.1', log: !values.quiet });
+  const server = await startServer({
+    port,
+    host: values.host ?? '127.0.0.1',
+    log: !values.quiet,
+    allowedOrigins: list(values['allow-origin'], process.env.EMULATOR_ALLOWED_ORIGINS),
+    allowedHosts: list(values['allow-host'], process.env.EMULATOR_ALLOWED_HOSTS),
+  });
   console.log(`Capillary emulator listening on ${server.url}`);
   const stop = () => server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -3,7 +3,7 @@
 // sandbox/server.js on a random port. Each test takes its own namespace, so tests never share state.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { createEmulator } from '../../sandbox/emulator.js';
 import { connectMiddleware, emulatorVitePlugin, koaMiddleware } from '../../sandbox/middleware.js';
@@ -647,15 +647,17 @@ describe('control endpoints', () => {
 });
 
 describe('HTTP surface', () => {
-  test('OPTIONS → 204 with permissive CORS; answers carry CORS too', async () => {
+  test('OPTIONS → 204 with permissive CORS on the vendor endpoints (not on the control ones); answers carry CORS too', async () => {
     const s = sandbox();
-    for (const url of [`${s.base}/auth/v1/mfa/otp/validate`, `${s.base}/__emulator/outbox`]) {
-      const res = await fetch(url, { method: 'OPTIONS', headers: { Origin: 'http://page.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-brand' } });
-      assert.equal(res.status, 204);
-      assert.equal(res.headers.get('access-control-allow-origin'), '*');
-      assert.match(res.headers.get('access-control-allow-methods') ?? '', /POST/);
-      assert.equal(res.headers.get('access-control-allow-headers'), 'content-type,x-brand');
-    }
+    const preflight = { method: 'OPTIONS', headers: { Origin: 'http://page.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-brand' } };
+    const res0 = await fetch(`${s.base}/auth/v1/mfa/otp/validate`, preflight);
+    assert.equal(res0.status, 204);
+    assert.equal(res0.headers.get('access-control-allow-origin'), '*');
+    assert.match(res0.headers.get('access-control-allow-methods') ?? '', /POST/);
+    assert.equal(res0.headers.get('access-control-allow-headers'), 'content-type,x-brand');
+    const control = await fetch(`${s.base}/__emulator/outbox`, preflight);
+    assert.equal(control.status, 403);
+    assert.equal(control.headers.get('access-control-allow-origin'), null);
     const res = await s.api('otp/generate', {});
     assert.equal(res.headers.get('access-control-allow-origin'), '*');
     assert.match(res.headers.get('access-control-expose-headers') ?? '', /Retry-After/);
@@ -784,6 +786,151 @@ describe('adapters', () => {
       assert.ok(used.every((fn) => typeof fn === 'function' && fn.length === 3));
     } finally {
       emulator.close();
+    }
+  });
+});
+
+describe('hardening: bad input answers, and only the emulator’s own pages drive it', () => {
+  /** A raw request, so that Host and Origin can be anything (fetch keeps Host to itself). */
+  function raw(path, { method = 'GET', headers = {}, body } = /** @type {{ method?: string, headers?: Record<string, string>, body?: string }} */ ({})) {
+    return new Promise((resolve, reject) => {
+      const url = new URL(path, server.url);
+      const req = httpRequest(url, { method, headers, timeout: 3000 }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+      });
+      req.on('timeout', () => req.destroy(new Error(`no answer to ${method} ${path} within 3 s`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+  const ns = () => `/sandbox/h-${randomUUID().slice(0, 12)}`;
+
+  test('config keys that name Object.prototype members are refused with 400, not left hanging', async () => {
+    const base = ns();
+    for (const body of ['{"__proto__":1}', '{"valueOf":1}', '{"constructor":{}}', '{"toString":"x"}']) {
+      const res = await raw(`${base}/__emulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      assert.equal(res.status, 400, `${body}: ${res.text}`);
+      assert.match(JSON.parse(res.text).status.message, /unknown config key/);
+    }
+    const config = JSON.parse((await raw(`${base}/__emulator/config`)).text);
+    assert.equal(Object.hasOwn(config, 'valueOf'), false);
+    assert.equal(config.otpLength, 6);
+  });
+
+  test('a fault with a header Node cannot send is refused when added, and later calls still answer', async () => {
+    const base = ns();
+    const post = (path, body) => raw(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    for (const headers of [{ 'bad header': 'x' }, { 'X-Ok': 'line\r\nbreak' }, { '': 'x' }]) {
+      const res = await post('/__emulator/faults', { path: 'token/generate', type: 'code', code: 1504, headers });
+      assert.equal(res.status, 400, JSON.stringify(headers));
+    }
+    const ok = await post('/__emulator/faults', { path: 'token/generate', type: 'code', code: 1504, headers: { 'Retry-After': '5' } });
+    assert.equal(ok.status, 200);
+    const faulted = await post('/auth/v1/mfa/token/generate', {});
+    assert.equal(JSON.parse(faulted.text).status.code, 1504);
+    assert.equal(faulted.headers['retry-after'], '5');
+    const next = await post('/auth/v1/mfa/token/generate', {});
+    assert.equal(next.status, 400); // the rules again: the body lacks every field
+  });
+
+  test('an internal error answers 500 with one log line, never a hung call', async () => {
+    const emulator = createEmulator({ log: false });
+    const ns = emulator.namespace('boom');
+    ns.tokenGenerate = () => {
+      throw new Error('rules blew up');
+    };
+    const errors = [];
+    const original = console.error;
+    console.error = (...args) => errors.push(args.join(' '));
+    const http = createServer((req, res) => void emulator.handle(req, res));
+    await new Promise((resolve) => http.listen(0, '127.0.0.1', () => resolve(undefined)));
+    try {
+      const address = /** @type {import('node:net').AddressInfo} */ (http.address());
+      const res = await fetch(`http://127.0.0.1:${address.port}/sandbox/boom/auth/v1/mfa/token/generate`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(3000) });
+      assert.equal(res.status, 500);
+      assert.equal(errors.length, 1);
+      assert.match(errors[0], /token\/generate: rules blew up/);
+    } finally {
+      console.error = original;
+      http.close();
+      emulator.close();
+    }
+  });
+
+  test('a fault path of 65,000 slashes is refused at once, not after seconds of regex work', async () => {
+    const started = performance.now();
+    const res = await raw(`${ns()}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: 'a' + '/'.repeat(65_000) + 'a', type: 'hang' }) });
+    assert.equal(res.status, 400);
+    assert.match(res.text, /path is too long/);
+    // Not a timing budget: the old code took 2,500 ms here; anything near that is the old code.
+    assert.ok(performance.now() - started < 1000, `${Math.round(performance.now() - started)} ms`);
+  });
+
+  test('identifiers are bounded by size: a 60 KB identifier is refused and stores nothing', async () => {
+    const base = ns();
+    const post = (path, body) => raw(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const huge = '9'.repeat(60_000);
+    const minted = await post('/__emulator/first-factor', { identifierValue: huge });
+    assert.equal(minted.status, 400);
+    const token = JSON.parse((await post('/__emulator/first-factor', {})).text).authorizedToken;
+    const opened = await post('/auth/v1/mfa/token/generate', { identifierType: 'MOBILE', identifierValue: huge, deviceId: 'd', brand: 'Bukl', authorizedToken: token });
+    assert.equal(opened.status, 400);
+    assert.match(JSON.parse(opened.text).status.message, /identifierValue too long/);
+    const stats = JSON.parse((await raw(`${base}/__emulator/stats`)).text);
+    assert.equal(stats.sessions, 0);
+    const normal = await post('/auth/v1/mfa/token/generate', { identifierType: 'MOBILE', identifierValue: '918000000000', deviceId: 'd', brand: 'Bukl', authorizedToken: token });
+    assert.equal(JSON.parse(normal.text).status.success, true);
+  });
+
+  test('the control endpoints refuse pages of other origins (no CORS for them), and accept their own', async () => {
+    const base = ns();
+    const host = new URL(server.url).host;
+    const evil = await raw(`${base}/__emulator/outbox`, { headers: { Origin: 'https://evil.example' } });
+    assert.equal(evil.status, 403);
+    assert.equal(evil.headers['access-control-allow-origin'], undefined);
+    const inject = await raw(`${base}/__emulator/faults`, { method: 'POST', headers: { Origin: 'https://evil.example', 'content-type': 'application/json' }, body: JSON.stringify({ path: '*', type: 'hang' }) });
+    assert.equal(inject.status, 403);
+    const own = await raw(`${base}/__emulator/outbox`, { headers: { Origin: `http://${host}` } });
+    assert.equal(own.status, 200);
+    const noOrigin = await raw(`${base}/__emulator/outbox`);
+    assert.equal(noOrigin.status, 200);
+    assert.equal(noOrigin.headers['access-control-allow-origin'], undefined);
+    // The fake vendor API stays callable from any page, as a demo on another port needs.
+    const api = await raw(`${base}/auth/v1/mfa/token/generate`, { method: 'POST', headers: { Origin: 'https://evil.example' }, body: '{}' });
+    assert.equal(api.status, 400);
+    assert.equal(api.headers['access-control-allow-origin'], '*');
+  });
+
+  test('an origin the emulator is told to allow may drive it, and gets its own origin back', async () => {
+    const emulator = createEmulator({ log: false, allowedOrigins: ['http://localhost:5173'] });
+    const http = createServer((req, res) => void emulator.handle(req, res));
+    await new Promise((resolve) => http.listen(0, '127.0.0.1', () => resolve(undefined)));
+    try {
+      const port = /** @type {import('node:net').AddressInfo} */ (http.address()).port;
+      const res = await fetch(`http://127.0.0.1:${port}/__emulator/outbox`, { headers: { Origin: 'http://localhost:5173' } });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+      const other = await fetch(`http://127.0.0.1:${port}/__emulator/outbox`, { headers: { Origin: 'http://localhost:5174' } });
+      assert.equal(other.status, 403);
+    } finally {
+      http.close();
+      emulator.close();
+    }
+  });
+
+  test('a Host that is neither loopback nor configured is refused (DNS rebinding), loopback ones answer', async () => {
+    const base = ns();
+    for (const host of ['evil.example', 'evil.example:8787', '10.0.0.5', 'localhost.evil.example']) {
+      const res = await raw(`${base}/__emulator/outbox`, { headers: { Host: host } });
+      assert.equal(res.status, 403, host);
+      const api = await raw(`${base}/auth/v1/mfa/token/generate`, { method: 'POST', headers: { Host: host }, body: '{}' });
+      assert.equal(api.status, 403, `${host} (vendor API)`);
+    }
+    for (const host of ['localhost', 'localhost:1234', '127.0.0.1:9', '[::1]:80']) {
+      assert.equal((await raw(`${base}/__emulator/outbox`, { headers: { Host: host } })).status, 200, host);
     }
   });
 });
