@@ -35,7 +35,7 @@ const library = ({ minify, lib, external, chunks, plugins = [], output = {} }) =
 // vite keeps whitespace and pure annotations in ES library builds, for the bundler that comes next.
 // Nothing bundles the standalone file again, so it is minified in full, comments and all:
 // with its css`` and html`` literals (scripts/minify-plugins.js), the entry went from 51.3 to 40.9 KB,
-// 15.7 to 14.2 KB gzip (2026-12-01, before the after-answer chunk took more out of it).
+// 15.7 to 14.2 KB gzip (2026-12-01).
 await library({
   minify: true,
   output: { minify: true, comments: false },

@@ -1,5 +1,5 @@
 // Build plugins for the self-contained dist/mfa-otp-flow.js and its chunks, where every byte is paid
-// by a page that may never log anyone in (budgets: README, "Performance").
+// by a page that may never log anyone in (budgets: docs/performance.md).
 //
 // - minifyLiterals(): lit's css`` and html`` template literals are strings to a minifier, so their
 //   indentation would ship as is. CSS goes through lightningcss; in HTML, runs of whitespace that hold

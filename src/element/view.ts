@@ -1,6 +1,6 @@
 // What the element shows for a flow state, as data: which text (a string key and its values), which
 // controls, which of them are enabled. Pure: no DOM, no lit, no strings. The component renders it;
-// test/browser/view.test.ts checks it without rendering.
+// test/unit/view.test.ts checks it in Node, without a browser.
 import type { IdentifierType } from '../api/types.js';
 import type { FlowErrorKind, FlowError } from '../flow/flow-error.js';
 import { canResend, canVerify, errorOf, needsNewSignIn, recoveryFor, resendAtOf, type FlowState, type Recovery } from '../flow/machine.js';

@@ -1,5 +1,5 @@
 // The flow's error value: what went wrong, as data. No customer text here: the element turns `kind`
-// into words at render time (element/error-text.ts), so a change of language or of `strings` shows
+// into words at render time (ERROR_TEXT in element/view.ts), so a change of language or of `strings` shows
 // at once, also on an error already on screen.
 import type { ApiError, ErrorKind } from '../api/types.js';
 
