@@ -18,7 +18,7 @@ import {
   type Place,
   type SessionRecord,
 } from './continuity-store.js';
-import { MAX_RETRY_AFTER_MS, configError, fromApiError, type FlowError } from './flow-error.js';
+import { configError, fromApiError, type FlowError } from './flow-error.js';
 import { checkInputs, type FlowConfig, type RawInputs } from './inputs.js';
 import {
   IDLE,
@@ -32,20 +32,8 @@ import {
   type FlowState,
   type Session,
 } from './machine.js';
+import { RATE_LIMIT_FALLBACK_MS, afterRefusal, decideSend } from './send-decision.js';
 import { listenForSmsCode } from './web-otp.js';
-
-/**
- * Without a Retry-After header we cannot know the vendor's window: the first refusal waits a minute,
- * each refusal in a row twice as long as the one before, up to 15 minutes.
- */
-export const RATE_LIMIT_FALLBACK_MS = 60_000;
-export const RATE_LIMIT_MAX_BACKOFF_MS = 15 * 60_000;
-
-/** The wait after the (refusals + 1)th refusal in a row: Retry-After when given (at most an hour), else the backoff. */
-export function rateLimitWait(retryAfterMs: number | undefined, refusals: number): number {
-  if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs >= 0) return Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
-  return Math.min(RATE_LIMIT_FALLBACK_MS * 2 ** Math.min(refusals, 10), RATE_LIMIT_MAX_BACKOFF_MS);
-}
 
 /** Errors after which the session can never be used again: its record goes. */
 const SESSION_CLOSED = new Set(['session-expired', 'attempts-exhausted', 'reauth-required']);
@@ -325,35 +313,23 @@ export class FlowController implements ReactiveController {
     if (config.mode === 'verify') this.#listenForSmsCode();
   }
 
-  /** What to do with this send, and what to record of it. */
+  /** Asks send-decision.ts what to do, sends when it says so, and says what to store. */
   async #decideAndSend(config: FlowConfig, turn: Turn, session: Session, sent: number, mayAdopt: boolean, signal: AbortSignal): Promise<SendOutcome> {
     const { record } = turn;
-    const now = clock.now();
-    const same = record?.sessionId === session.sessionId;
-    if (isResumable(record, now) && (same ? record.sent > sent : mayAdopt)) return { type: 'adopt', adopted: record };
-    // The vendor refused a code for this customer moments ago (here or in another tab): it will
-    // again until then, and asking would only lengthen the wait.
-    if (record && record.retryAt > now) {
-      const error: ApiError = { step: 'otp', kind: 'rate-limited', code: record.refusalCode || 429, message: 'Rate limited: a code was refused moments ago', retryable: false };
-      return { type: 'failed', error, retryAt: record.retryAt };
-    }
+    const decision = decideSend(record, session, sent, mayAdopt, clock.now(), config.resendAfterMs);
+    if (decision.type === 'adopt') return { type: 'adopt', adopted: decision.record };
+    if (decision.type === 'refused') return { type: 'failed', error: decision.error, retryAt: decision.retryAt };
     // The record of the code is written while the code is on its way: by the time the answer is in
     // it has usually been committed, so that a page closed right after "Code sent" still finds it.
-    const base = { sessionId: session.sessionId, openedAt: session.openedAt, refusals: 0, retryAt: 0, refusalCode: 0, refusedAt: 0 };
-    const resendAt = clock.now() + config.resendAfterMs;
-    const written = writeRecord(turn.key, turn.place, { ...base, sent: sent + 1, resendAt });
+    const written = writeRecord(turn.key, turn.place, decision.record);
     const result: ApiResult<void> = await generateOtp({ ...session.identity, sessionId: session.sessionId }, this.#callOptions(config, signal));
     await written;
-    if (result.ok) return { type: 'sent', resendAt };
+    if (result.ok) return { type: 'sent', resendAt: decision.resendAt };
     const { error } = result;
     // No code went out: what was stored before stands again.
     if (error.kind !== 'rate-limited') return { type: 'failed', error, record: record ?? undefined, forget: !record };
-    const refusals = record?.refusals ?? 0;
-    const refusedAt = clock.now();
-    const retryAt = refusedAt + rateLimitWait(error.retryAfterMs, refusals);
-    const refusalCode = typeof error.code === 'number' ? error.code : 429;
-    const deadline = same ? record.resendAt : 0;
-    return { type: 'failed', error, retryAt, record: { ...base, sent, resendAt: deadline, refusals: refusals + 1, retryAt, refusalCode, refusedAt } };
+    const refusal = afterRefusal(record, session, sent, error, clock.now());
+    return { type: 'failed', error, retryAt: refusal.retryAt, record: refusal.record };
   }
 
   async #checkCode(config: FlowConfig, otp: string): Promise<void> {
