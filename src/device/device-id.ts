@@ -3,6 +3,8 @@
 // fingerprinting), a random UUID stands in: this module resolves, never rejects. Nothing runs at
 // import time.
 
+import { withinTime } from '../util/time-limit.js';
+
 export const DEVICE_ID_STORAGE_KEY = 'mfa-otp-flow:device-id';
 
 /** FingerprintJS gets this long; past it a random ID stands in so the flow is never stuck. */
@@ -60,7 +62,8 @@ export function resetDeviceIdCacheForTests(
 async function resolveDeviceId(): Promise<string> {
   const stored = readStored();
   if (stored) return stored;
-  const id = (await withinBudget(fingerprint)) ?? randomId();
+  const found = await withinTime(budgetMs, fingerprint);
+  const id = typeof found === 'string' && PLAUSIBLE_ID.test(found) ? found : randomId();
   writeStored(id);
   return id;
 }
@@ -79,19 +82,6 @@ function writeStored(id: string): void {
     globalThis.localStorage?.setItem(DEVICE_ID_STORAGE_KEY, id);
   } catch {
     // Not kept: the next visit fingerprints again, which usually yields the same ID.
-  }
-}
-
-async function withinBudget(work: Fingerprint): Promise<string | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const giveUp = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, budgetMs, undefined);
-  });
-  try {
-    const id = await Promise.race([Promise.resolve().then(work).catch(() => undefined), giveUp]);
-    return typeof id === 'string' && PLAUSIBLE_ID.test(id) ? id : undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

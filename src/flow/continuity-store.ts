@@ -22,6 +22,7 @@
 // Every operation gives up quietly: storage that is missing, throws, is full or holds garbage only
 // costs the resume, never the flow.
 import type { Identity } from '../api/types.js';
+import { withinTime } from '../util/time-limit.js';
 import { clock } from './clock.js';
 
 /** How long the vendor keeps an MFA session by default, and so how long a record can be resumed. */
@@ -90,7 +91,7 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 }
 
 function openDatabase(): Promise<IDBDatabase | null> {
-  database ??= withinBudget(
+  database ??= withinTime(STORAGE_BUDGET_MS, () =>
     new Promise<IDBDatabase | null>((resolve, reject) => {
       const open = globalThis.indexedDB.open(DB_NAME, 1);
       open.onupgradeneeded = () => {
@@ -114,16 +115,6 @@ function openDatabase(): Promise<IDBDatabase | null> {
     return db;
   });
   return database;
-}
-
-/** Resolves to null when `work` fails or takes longer than the budget. */
-function withinBudget<T>(work: Promise<T>): Promise<T | null> {
-  return new Promise((resolve) => {
-    const timer = globalThis.setTimeout(() => resolve(null), STORAGE_BUDGET_MS);
-    Promise.resolve(work)
-      .then(resolve, () => resolve(null))
-      .finally(() => globalThis.clearTimeout(timer));
-  }).catch(() => null) as Promise<T | null>;
 }
 
 async function store(name: string, mode: IDBTransactionMode): Promise<IDBObjectStore | null> {
@@ -152,17 +143,15 @@ let hmacKey: Promise<CryptoKey | null> | null = null;
 
 /** This browser's HMAC key: made once, kept non-extractable in IndexedDB. Null where that fails. */
 function browserKey(): Promise<CryptoKey | null> {
-  hmacKey ??= withinBudget(
-    (async () => {
-      const stored = await request((await store(KEYS, 'readonly'))!.get('hmac'));
-      if (stored instanceof CryptoKey) return stored;
-      const made = await crypto.subtle.generateKey({ name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-      // `add`, not `put`: when two tabs make a key at once, the first one written is everyone's.
-      await change(KEYS, (keys) => keys.add(made, 'hmac')).catch(() => undefined);
-      const kept = await request((await store(KEYS, 'readonly'))!.get('hmac'));
-      return kept instanceof CryptoKey ? kept : null;
-    })(),
-  ).then((key) => {
+  hmacKey ??= withinTime(STORAGE_BUDGET_MS, async () => {
+    const stored = await request((await store(KEYS, 'readonly'))!.get('hmac'));
+    if (stored instanceof CryptoKey) return stored;
+    const made = await crypto.subtle.generateKey({ name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    // `add`, not `put`: when two tabs make a key at once, the first one written is everyone's.
+    await change(KEYS, (keys) => keys.add(made, 'hmac')).catch(() => undefined);
+    const kept = await request((await store(KEYS, 'readonly'))!.get('hmac'));
+    return kept instanceof CryptoKey ? kept : null;
+  }).then((key) => {
     if (!key) hmacKey = null;
     return key;
   });
@@ -206,28 +195,26 @@ function asRecord(value: unknown): SessionRecord | null {
 /** The record under `key`, or null (none, expired, unreadable). An expired or unreadable one is swept. */
 export async function readRecord(key: string | null): Promise<SessionRecord | null> {
   if (!key) return null;
-  const found = await withinBudget(
-    (async () => {
-      const raw: unknown = await request((await store(SESSIONS, 'readonly'))!.get(key));
-      if (raw === undefined) return null;
-      const record = asRecord(raw);
-      if (record && clock.now() < expiryOf(record)) return record;
-      void removeRecord(key);
-      return null;
-    })(),
-  );
+  const found = await withinTime(STORAGE_BUDGET_MS, async () => {
+    const raw: unknown = await request((await store(SESSIONS, 'readonly'))!.get(key));
+    if (raw === undefined) return null;
+    const record = asRecord(raw);
+    if (record && clock.now() < expiryOf(record)) return record;
+    void removeRecord(key);
+    return null;
+  });
   return found ?? null;
 }
 
 export async function writeRecord(key: string | null, place: Place, record: SessionRecord): Promise<void> {
   if (!key) return;
   markLive(place, expiryOf(record));
-  await withinBudget(change(SESSIONS, (sessions) => sessions.put(record, key)));
+  await withinTime(STORAGE_BUDGET_MS, () => change(SESSIONS, (sessions) => sessions.put(record, key)));
 }
 
 export async function removeRecord(key: string | null): Promise<void> {
   if (!key) return;
-  await withinBudget(change(SESSIONS, (sessions) => sessions.delete(key)));
+  await withinTime(STORAGE_BUDGET_MS, () => change(SESSIONS, (sessions) => sessions.delete(key)));
 }
 
 // ---- the hint ---------------------------------------------------------------------------------
