@@ -9,8 +9,8 @@
 //   phone numbers against them (a plain hash of a 10-digit number falls to brute force in a
 //   minute). A record holds the session ID, how many codes were sent, the resend deadline, when the
 //   session opened and the rate-limit backoff: no token, no code, no identifier. It is deleted when
-//   the session ends and swept once it expires (15 minutes after the session opened, or at the end
-//   of a rate-limit wait, at most one hour).
+//   the session ends and swept once it expires: 15 minutes after the session opened, or after a
+//   rate-limit refusal 15 minutes after the wait ends, never more than an hour after the refusal.
 // - localStorage `mfa-otp-flow:live`: a random salt and, per identity that has a record, a 16-bit
 //   bucket of a salted hash of it with the record's expiry. Only a hint, read without waiting, that
 //   lets a customer with no live session have their first request sent at once instead of after
