@@ -5,24 +5,15 @@
 // and count the MFA requests the reloaded page sends and the SMS the emulator sends, and time
 // navigation start → a usable code field (the widget in code-sent, its field focused and writable).
 // The same is timed for the first visit (sign-in → usable field) for comparison. Loopback only.
-import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { createServer } from 'vite';
 import { CHROME_ARGS, findChrome } from '../scripts/chrome-path.js';
+import { startDemoServer } from '../scripts/demo-server.js';
 
 const ROUNDS = Number(process.env.BENCH_RUNS ?? 10);
 const WAIT_MS = 15_000;
-const root = new URL('..', import.meta.url).pathname;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const server = await createServer({
-  root: join(root, 'demo'),
-  configFile: join(root, 'vite.config.ts'),
-  server: { port: 0, strictPort: false, hmr: false },
-  logLevel: 'warn',
-});
-await server.listen();
-const url = server.resolvedUrls?.local[0];
+const { server, url } = await startDemoServer();
 const browser = await puppeteer.launch({ executablePath: findChrome(), args: CHROME_ARGS });
 
 /** In the page: ms from navigation start until the code field is usable. */

@@ -9,8 +9,8 @@ import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
-import { createServer } from 'vite';
 import { CHROME_ARGS, findChrome } from './chrome-path.js';
+import { startDemoServer } from './demo-server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'screenshots');
@@ -39,15 +39,8 @@ watchdog.unref();
 
 async function main() {
   mkdirSync(outDir, { recursive: true });
-  server = await createServer({
-    root: join(root, 'demo'),
-    configFile: join(root, 'vite.config.ts'),
-    server: { port: 0, strictPort: false, hmr: false },
-    logLevel: 'warn',
-  });
-  await server.listen();
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('vite did not report a local URL');
+  let url;
+  ({ server, url } = await startDemoServer());
 
   browser = await puppeteer.launch({ executablePath: findChrome(), args: CHROME_ARGS });
   const page = await openDemo(url, { width: 1360, height: 900 });
