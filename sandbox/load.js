@@ -1,8 +1,12 @@
 // @ts-check
-// Load check of the emulator: `node sandbox/load.js [--flows 200] [--concurrency 200]`.
+// Load check of the emulator, then of the forwarding server in front of it (sandbox/load-proxy.js,
+// run as a child process so each part's memory is its own):
+// `node sandbox/load.js [--flows 200] [--concurrency 200]`.
 // Starts the standalone server in-process on 127.0.0.1 (random port, loopback only), runs complete MFA
 // flows with one identifier each (so the rate limit never applies), then moves the clock past every
 // expiry and sweeps, to show memory returns to ~0. Exits non-zero on any error or a hard timeout.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startServer } from './server.js';
 
@@ -105,4 +109,12 @@ console.log(`emulator stats after clock +61 min and sweep(): ${JSON.stringify(af
 
 const leftover = after.sessions + after.outbox + after.firstFactorTokens + after.rateWindows;
 if (leftover > 0) console.error('sweep left state behind');
-process.exit(errors.length > 0 || leftover > 0 ? 1 : 0);
+if (errors.length > 0 || leftover > 0) process.exit(1);
+
+clearTimeout(hardStop);
+console.log('');
+const proxyPart = spawnSync(process.execPath, [fileURLToPath(new URL('./load-proxy.js', import.meta.url)), '--flows', String(flows), '--concurrency', String(concurrency)], {
+  stdio: 'inherit',
+  timeout: 120_000,
+});
+process.exit(proxyPart.status ?? 1);
