@@ -98,6 +98,22 @@ describe('consumers of the packed package', { concurrency: 2 }, () => {
     assert.equal(r.code, 0, r.output);
   });
 
+  test('CommonJS TypeScript (NodeNext, Node types): mfa-otp-flow/server is typed, a wrong option is not accepted', async () => {
+    const r = await run(at('node'), bin('tsc'), ['-p', 'tsconfig.server.json']);
+    assert.equal(r.code, 0, r.output);
+  });
+
+  test('mfa-otp-flow/server imports in Node and its Fetch handler answers a Request', async () => {
+    const r = await run(at('node'), process.execPath, ['src/server.js']);
+    assert.equal(r.code, 0, r.output);
+    assert.deepEqual(JSON.parse(r.stdout), {
+      status: 404,
+      type: 'application/json',
+      code: 404,
+      routes: ['token/generate', 'otp/generate', 'otp/validate'],
+    });
+  });
+
   test('mfa-otp-flow/strings loads without the element (no lit, no DOM shim)', async () => {
     const r = await run(at('node'), process.execPath, ['src/strings.js']);
     assert.equal(r.code, 0, r.output);

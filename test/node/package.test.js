@@ -42,10 +42,14 @@ test('npm pack ships what users need and nothing from the repo tooling', () => {
     'dist/types/index.d.ts',
     'dist/types/define.d.ts',
     'custom-elements.json',
+    'proxy/index.js',
+    'proxy/index.d.ts',
+    'proxy/handler.js',
+    'proxy/limiter.js',
   ]) {
     assert.ok(files.includes(needed), `${needed} is missing from the package`);
   }
-  const forbidden = /^(test|demo|sandbox|proxy|bench|scripts|src|screenshots|docs|node_modules)\//;
+  const forbidden = /^(test|demo|sandbox|bench|scripts|src|screenshots|docs|node_modules)\//;
   const leaked = files.filter((f) => forbidden.test(f));
   assert.deepEqual(leaked, [], 'repo tooling leaked into the package');
   // Everything else is the built dist/ (JS, CommonJS wrappers, source maps, declarations, editor
@@ -54,7 +58,8 @@ test('npm pack ships what users need and nothing from the repo tooling', () => {
     (f) =>
       !['package.json', 'README.md', 'custom-elements.json', 'LICENSE'].includes(f) &&
       !/^dist\/.+\.(js|cjs|js\.map|d\.ts|d\.cts)$/.test(f) &&
-      !/^dist\/[\w.-]+\.json$/.test(f),
+      !/^dist\/[\w.-]+\.json$/.test(f) &&
+      !/^proxy\/[\w-]+\.(js|cjs|d\.ts|d\.cts)$/.test(f),
   );
   assert.deepEqual(unexpected, [], 'unexpected files in the package');
 });
