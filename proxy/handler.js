@@ -153,11 +153,11 @@ export function createFetchHandler(options) {
     const reply = (status, body, headers = {}) =>
       new Response(body, { status, headers: { ...common, ...(body === null ? {} : { 'Content-Type': 'application/json' }), ...headers } });
     /**
-     * A refusal before the body is read: the connection is closed after it, so an unread body (perhaps
-     * large, perhaps trickling) holds nothing open.
+     * A refusal in Capillary's shape. One that comes before the body is read leaves it unread: the
+     * Node adapter then closes the connection, so a large or trickling body holds nothing open.
      * @param {number} status @param {string} message @param {Record<string, string>} [headers]
      */
-    const refuse = (status, message, headers = {}) => reply(status, failureBody(status, message), { Connection: 'close', ...headers });
+    const refuse = (status, message, headers = {}) => reply(status, failureBody(status, message), headers);
 
     inFlight += 1;
     /** @type {Response} */
@@ -198,20 +198,18 @@ export function createFetchHandler(options) {
       try {
         parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(read.body));
       } catch {
-        return reply(400, failureBody(400, 'Body is not valid JSON'));
+        return refuse(400, 'Body is not valid JSON');
       }
       const checked = checkFields(route, parsed);
-      if (!checked.ok) return reply(400, failureBody(400, checked.message));
-      if (config.brand !== null && checked.body['brand'] !== config.brand) return reply(403, failureBody(403, 'Brand not allowed'));
+      if (!checked.ok) return refuse(400, checked.message);
+      if (config.brand !== null && checked.body['brand'] !== config.brand) return refuse(403, 'Brand not allowed');
 
       if (route === 'otp/generate') {
         const { brand = '', identifierType = '', identifierValue = '' } = checked.body;
         const sends = await (await limits).takeSend({ brand, identifierType, identifierValue });
         if (!sends.ok) {
           note = 'send-limit';
-          return reply(429, failureBody(429, 'Too many codes requested for this customer: try again later'), {
-            'Retry-After': String(sends.retryAfterSeconds),
-          });
+          return refuse(429, 'Too many codes requested for this customer: try again later', { 'Retry-After': String(sends.retryAfterSeconds) });
         }
       }
       const result = await upstream.forward(`${API_PATH}${route}`, checked.body, request.headers, info.signal ?? request.signal);

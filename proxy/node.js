@@ -69,7 +69,7 @@ export function createNodeHandler(options) {
     const body = bodyOf(req);
     if ('consumed' in body) {
       config.log?.(`${req.method} ${rawPath.slice(0, 120)} 500: the request body was read before the proxy (mount it before body parsers, or use express.json())`);
-      return send(res, failure(500, 'Proxy misconfigured'));
+      return send(res, failure(500, 'Proxy misconfigured'), true);
     }
     const clientGone = new AbortController();
     const onClose = () => {
@@ -90,12 +90,12 @@ export function createNodeHandler(options) {
     } catch {
       // A method the Fetch API refuses to carry (CONNECT, TRACE): none of this server's.
       res.off('close', onClose);
-      return send(res, failure(405, 'Method not allowed'));
+      return send(res, failure(405, 'Method not allowed'), true);
     }
     const response = await fetchHandler(request, { remoteAddress: req.socket.remoteAddress, path: rawPath, signal: clientGone.signal });
     res.off('close', onClose);
     if (clientGone.signal.aborted) return;
-    await send(res, response);
+    await send(res, response, !req.complete);
   };
 
   return /** @type {NodeHandler} */ (Object.assign(listener, {
@@ -106,25 +106,26 @@ export function createNodeHandler(options) {
   }));
 }
 
-/** A refusal of the adapter's own, in Capillary's shape, closing the connection. @param {number} status @param {string} message */
+/** A refusal of the adapter's own, in Capillary's shape. @param {number} status @param {string} message */
 const failure = (status, message) =>
-  new Response(failureBody(status, message), {
-    status,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Connection: 'close' },
-  });
+  new Response(failureBody(status, message), { status, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } });
 
 /**
- * Writes a Fetch `Response` to a node:http response; `Connection: close` ends the socket once sent.
- * @param {Res} res @param {Response} response
+ * Writes a Fetch `Response` to a node:http response. With `closing` (the request's body was not read
+ * to its end: an early refusal, or one over the size cap), the socket ends once the answer is sent
+ * instead of waiting for the rest of the body.
+ * @param {Res} res @param {Response} response @param {boolean} closing
  */
-async function send(res, response) {
+async function send(res, response, closing) {
   if (res.headersSent || res.destroyed) return;
   const body = response.body ? Buffer.from(await response.arrayBuffer()) : Buffer.alloc(0);
   /** @type {Record<string, string>} */
   const headers = {};
   response.headers.forEach((value, name) => (headers[name] = value));
-  const closing = headers['connection'] === 'close';
-  if (closing) res.shouldKeepAlive = false;
+  if (closing) {
+    res.shouldKeepAlive = false;
+    headers['connection'] = 'close';
+  }
   res.writeHead(response.status, { ...headers, 'Content-Length': String(body.length) });
   res.end(body, () => {
     // The unread rest of the body is not waited for: the socket goes once the answer is flushed.
