@@ -18,6 +18,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
  * @typedef {object} Limits
  * @property {(address: string) => Promise<LimitResult>} takeAddress counts one request from `address`
  * @property {(identity: Identity) => Promise<LimitResult>} takeSend counts one otp/generate for the identity
+ * @property {(identity: Identity) => Promise<void>} refundSend gives one back: the call sent no code (refused upstream)
  * @property {() => Promise<void>} close stops the limits (does not close a Redis client it was given)
  */
 
@@ -165,6 +166,17 @@ export function createLimits({
   return {
     takeAddress: (addr) => take(address, addressKey(String(addr ?? '')), 'address'),
     takeSend: (identity) => take(send, send ? identityKey(keySecret, identity) : '', 'send'),
+    // Counted before the call goes out (so that a burst cannot slip past the limit), given back when
+    // Capillary refused it: otherwise anyone who knows a customer's number could use up that
+    // customer's codes with made-up session IDs.
+    refundSend: async (identity) => {
+      if (!send || closed) return;
+      try {
+        await send.reward(identityKey(keySecret, identity), 1);
+      } catch (err) {
+        logError(`rate limits: a refused send could not be given back (${err instanceof Error ? err.message : String(err)})`);
+      }
+    },
     close: async () => {
       closed = true;
     },

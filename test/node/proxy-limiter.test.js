@@ -41,6 +41,19 @@ describe('proxy limits in memory', () => {
     await l.close();
   });
 
+  test('a send given back (refused upstream) frees its point; one not given back does not', async () => {
+    const l = limits({ sendPoints: 2, sendWindowSec: 900 });
+    const who = { brand: 'acme', identifierType: 'MOBILE', identifierValue: '919800000001' };
+    for (let i = 0; i < 5; i++) {
+      assert.deepEqual(await l.takeSend(who), { ok: true }, `made-up session ${i}`);
+      await l.refundSend(who);
+    }
+    assert.deepEqual(await l.takeSend(who), { ok: true });
+    assert.deepEqual(await l.takeSend(who), { ok: true });
+    assert.equal((await l.takeSend(who)).ok, false, 'two codes sent: the third is refused');
+    await l.close();
+  });
+
   test('the window resets: refused at the end of a 1 s window, allowed again after it', async () => {
     const l = limits({ addressPoints: 1, addressWindowSec: 1, sendPoints: 1, sendWindowSec: 1 });
     const who = { brand: 'acme', identifierType: 'MOBILE', identifierValue: '919876543210' };
