@@ -1,11 +1,15 @@
 // @ts-check
 // The forwarding server's limits in a real Redis (proxy/limiter.js): shared by instances, expiring with
 // their window, no identifier in clear in any key, and the outage policy (each instance keeps limiting
-// in memory while Redis is down, shared again once it is back). Needs redis-server (.ci/run installs it).
+// in memory while Redis is down, shared again once it is back), first on the limiter, then through two
+// real proxy instances (startProxy) in front of a fake upstream. Needs redis-server (.ci/run installs it).
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
+import { startProxy } from '../../proxy/index.js';
 import { connectRedis, createLimits } from '../../proxy/limiter.js';
+import { answer } from '../support/http-answer.js';
 import { startRedis } from '../support/redis-server.js';
 
 const SECRET = 'test-secret';
@@ -190,6 +194,150 @@ describe('proxy limits in Redis', () => {
       assert.equal((await quick(() => l.takeAddress('192.0.2.1'))).ok, false);
     } finally {
       client.disconnect();
+    }
+  });
+});
+
+/**
+ * A fake Capillary that answers every call with a success and counts the calls per route.
+ * @param {import('node:test').TestContext} t
+ */
+async function fakeUpstream(t) {
+  /** @type {Record<string, number>} */
+  const calls = {};
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const route = (req.url ?? '').replace('/auth/v1/mfa/', '');
+      calls[route] = (calls[route] ?? 0) + 1;
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ status: { success: true, code: 200, message: 'SUCCESS' } }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  t.after(() => new Promise((resolve) => {
+    server.close(() => resolve(undefined));
+    server.closeAllConnections();
+  }));
+  return { url: `http://127.0.0.1:${port}`, calls };
+}
+
+/**
+ * Two proxy instances on one Redis (each opens its own connection from REDIS_URL), trusting the
+ * loopback hop so that a test can speak for several client addresses through X-Forwarded-For.
+ * @param {import('node:test').TestContext} t
+ * @param {Partial<import('../../proxy/index.js').ProxyOptions>} options
+ */
+async function proxies(t, options) {
+  const upstream = await fakeUpstream(t);
+  /** @type {string[]} */
+  const lines = [];
+  const common = {
+    port: 0,
+    host: '127.0.0.1',
+    baseUrl: upstream.url,
+    redisUrl: redis.url,
+    limitKeySecret: SECRET,
+    trustProxy: 'loopback',
+    log: (/** @type {string} */ line) => void lines.push(line),
+    ...options,
+  };
+  const a = await startProxy(common);
+  const b = await startProxy(common);
+  t.after(() => Promise.all([a.close({ graceMs: 0 }), b.close({ graceMs: 0 })]));
+  const api = (/** @type {{ url: string }} */ p) => `${p.url}/api/capillary/auth/v1/mfa`;
+  /** @param {{ url: string }} p @param {string} route @param {object} body @param {string} from the client address */
+  const post = async (p, route, body, from) =>
+    answer(await fetch(`${api(p)}/${route}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': from },
+      body: JSON.stringify(body),
+    }));
+  return { a, b, post, calls: upstream.calls, lines };
+}
+
+/** The element's body for a route, for one customer. @param {string} identifierValue */
+const bodies = (identifierValue) => {
+  const identity = { identifierType: 'MOBILE', identifierValue, deviceId: 'device-1', brand: 'Bukl' };
+  return { generate: { ...identity, sessionId: 'P-1' }, validate: { ...identity, sessionId: 'P-1', otp: '123456' } };
+};
+
+/** @param {import('../support/http-answer.js').Answer} res */
+function assertLimited(res) {
+  assert.equal(res.status, 429, res.text);
+  assert.match(res.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
+  assert.equal(res.json?.status?.success, false, 'the vendor failure shape');
+  assert.equal(res.json?.status?.code, 429);
+}
+
+describe('two proxy instances sharing one Redis', () => {
+  test('RATE_LIMIT 5 for one address: 5 pass across both instances, the 6th is refused on either; another address is served', async (t) => {
+    const { a, b, post, calls } = await proxies(t, { rateLimit: 5, sendLimit: 0 });
+    const { validate } = bodies('918000000101');
+    for (let i = 0; i < 5; i++) {
+      const res = await post(i % 2 ? b : a, 'otp/validate', validate, '203.0.113.21');
+      assert.equal(res.status, 200, `request ${i + 1}: ${res.text}`);
+    }
+    assertLimited(await post(a, 'otp/validate', validate, '203.0.113.21'));
+    assertLimited(await post(b, 'otp/validate', validate, '203.0.113.21'));
+    assert.equal(calls['otp/validate'], 5, 'the refused ones never went upstream');
+    assert.equal((await post(b, 'otp/validate', validate, '203.0.113.22')).status, 200, 'another address has its own count');
+  });
+
+  test('SEND_LIMIT 2 for one customer across four addresses and both instances: 2 codes sent, the rest 429; another customer is served', async (t) => {
+    const { a, b, post, calls, lines } = await proxies(t, { rateLimit: 0, sendLimit: 2 });
+    const customer = bodies('+91 80000 00102');
+    const from = ['198.51.100.31', '198.51.100.32', '2001:db8:31::1', '2001:db8:32::1'];
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await post(i % 2 ? b : a, 'otp/generate', customer.generate, from[i] ?? ''));
+    assert.deepEqual(answers.map((r) => r.status), [200, 200, 429, 429]);
+    for (const refused of answers.slice(2)) {
+      assertLimited(refused);
+      const wait = Number(refused.headers.get('retry-after'));
+      assert.ok(wait > 850 && wait <= 900, `Retry-After ${wait} within the 900 s window`);
+    }
+    // the same customer written another way is the same customer
+    assertLimited(await post(a, 'otp/generate', bodies('918000000102').generate, '192.0.2.33'));
+    assert.equal(calls['otp/generate'], 2, 'only 2 codes reached the vendor');
+    assert.ok(lines.some((l) => / 429 .*upstream=send-limit$/.test(l)), lines.join('\n'));
+    assert.ok(lines.every((l) => !/80000|8000000102/.test(l)), 'the identifier is not logged');
+
+    assert.equal((await post(b, 'otp/generate', bodies('918000000103').generate, '198.51.100.31')).status, 200, 'another customer');
+    // the send limit counts otp/generate only
+    assert.equal((await post(a, 'otp/validate', customer.validate, '198.51.100.31')).status, 200, 'validate is not a send');
+  });
+
+  test('Redis down: each proxy still answers, quickly, and limits on its own; back up: shared again', async (t) => {
+    const { a, b, post, lines } = await proxies(t, { rateLimit: 2, sendLimit: 0 });
+    const { validate } = bodies('918000000104');
+    // connected and shared first
+    assert.equal((await post(a, 'otp/validate', validate, '203.0.113.41')).status, 200);
+    assert.equal((await post(b, 'otp/validate', validate, '203.0.113.41')).status, 200);
+    assertLimited(await post(a, 'otp/validate', validate, '203.0.113.41'));
+
+    await redis.stop();
+    try {
+      const from = '203.0.113.42';
+      for (const p of [a, b]) {
+        for (let i = 0; i < 2; i++) assert.equal((await quick(() => post(p, 'otp/validate', validate, from))).status, 200);
+        assertLimited(await quick(() => post(p, 'otp/validate', validate, from)));
+      }
+      const fallbacks = lines.filter((l) => /Redis is unavailable/.test(l));
+      assert.equal(fallbacks.length, 2, `one fallback line per instance, not per request: ${JSON.stringify(lines.filter((l) => /redis/i.test(l)))}`);
+    } finally {
+      await redis.start();
+    }
+    // Each proxy reconnects on its own (backing off up to 1 s): wait until both count in Redis again.
+    const until = Date.now() + 8000;
+    for (let n = 0; ; n++) {
+      const from = `203.0.113.${100 + n}`;
+      const first = await post(a, 'otp/validate', validate, from);
+      const second = await post(b, 'otp/validate', validate, from);
+      const third = await post(a, 'otp/validate', validate, from);
+      if (first.status === 200 && second.status === 200 && third.status === 429) break; // 2 across both: shared
+      if (Date.now() > until) assert.fail(`not shared again after Redis came back: ${first.status} ${second.status} ${third.status}`);
+      await sleep(200);
     }
   });
 });
