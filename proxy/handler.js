@@ -15,7 +15,7 @@ const API_PATH = '/auth/v1/mfa/';
 const TOKEN_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/;
 
 /**
- * @typedef {object} RequestInfo
+ * @typedef {object} ClientInfo
  * @property {string} [remoteAddress] the connecting peer's address (Node: `req.socket.remoteAddress`,
  *   Deno: `info.remoteAddr.hostname`, Bun: `server.requestIP(req).address`); with `trustProxy`,
  *   X-Forwarded-For is read past it
@@ -25,7 +25,7 @@ const TOKEN_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~
  */
 
 /**
- * @typedef {((request: Request, info?: RequestInfo) => Promise<Response>) & {
+ * @typedef {((request: Request, info?: ClientInfo) => Promise<Response>) & {
  *   close(): Promise<void>, abortAll(): void, inFlight(): number, config: import('./options.js').Config
  * }} FetchHandler
  */
@@ -46,13 +46,13 @@ function loggablePath(path) {
 /** `application/json`, with or without parameters (`; charset=utf-8`). @param {string | null} header */
 const isJson = (header) => (header ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
 
-/** @param {string | null} value an Origin or URL @returns {string | null} its origin, or null */
-function originOf(value) {
+/** @param {string} value an Origin or URL @returns {string | undefined} its host (with a port unless the default) */
+function hostOf(value) {
   try {
-    const origin = value ? new URL(value).origin : null;
-    return origin === 'null' ? null : origin;
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.host : undefined;
   } catch {
-    return null;
+    return undefined;
   }
 }
 
@@ -127,7 +127,7 @@ export function createFetchHandler(options) {
   // A Redis that cannot be reached at start must not become an unhandled rejection before the first request.
   limits.catch(() => {});
 
-  /** @param {Request} request @param {RequestInfo} [info] @returns {Promise<Response>} */
+  /** @param {Request} request @param {ClientInfo} [info] @returns {Promise<Response>} */
   const handler = async (request, info = {}) => {
     const started = performance.now();
     const path = (info.path ?? new URL(request.url).pathname).split('?')[0] ?? '/';
@@ -221,10 +221,16 @@ export function createFetchHandler(options) {
       return reply(result.status, result.body, result.retryAfter ? { 'Retry-After': result.retryAfter } : {});
     }
 
-    /** Same origin: the Origin is this request's own (its Host) or one the site says it is served at. */
+    /**
+     * Same origin: the Origin names this request's Host (any scheme: TLS often ends at a proxy in front,
+     * so the scheme seen here says nothing), or is one the site says it is served at. X-Forwarded-Host
+     * is never read: a client can send it, and the front end may pass it on unchanged.
+     */
     function isSameOrigin() {
-      const own = originOf(request.url);
-      return origin !== null && (origin === own || config.publicOrigins.has(origin));
+      if (origin === null) return false;
+      if (config.publicOrigins.has(origin)) return true;
+      const host = (request.headers.get('host') ?? hostOf(request.url))?.toLowerCase();
+      return host !== undefined && host !== '' && hostOf(origin) === host;
     }
 
     function preflight() {

@@ -1,4 +1,6 @@
-// Types of `mfa-otp-flow/server` (proxy/index.js), the forwarding server. Node only.
+// Types of `mfa-otp-flow/server` (proxy/index.js), the forwarding server. Node only: the types need
+// @types/node (node:http, and Request/Response without the DOM library), as any Node library's do.
+/// <reference types="node" />
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 /** The three forwarded routes, under `${pathPrefix}/auth/v1/mfa/`. */
@@ -60,7 +62,7 @@ export interface ProxyOptions {
   log?: boolean | ((line: string) => void);
 }
 
-export interface RequestInfo {
+export interface ClientInfo {
   /** The connecting peer's address; with `trustProxy`, X-Forwarded-For is read past it. */
   remoteAddress?: string;
   /** The path as received, before URL normalisation. */
@@ -70,7 +72,7 @@ export interface RequestInfo {
 }
 
 export interface FetchHandler {
-  (request: Request, info?: RequestInfo): Promise<Response>;
+  (request: Request, info?: ClientInfo): Promise<Response>;
   /** Ends upstream calls, closes the upstream pool and the Redis connection it opened. */
   close(): Promise<void>;
   /** Ends the upstream calls in flight (answered 503). */

@@ -159,6 +159,10 @@ export function resolveOptions(options) {
   const limitKeySecret = options.limitKeySecret
     || createHmac('sha256', 'mfa-otp-flow proxy limit keys').update(`${normalisedBase}\0${authorization ?? ''}`).digest('hex');
 
+  const headersTimeoutMs = integer(options.headersTimeoutMs, 'HEADERS_TIMEOUT_MS', 100, 300_000, 10_000);
+  const requestTimeoutMs = integer(options.requestTimeoutMs, 'REQUEST_TIMEOUT_MS', 100, 600_000, 15_000);
+  // node:http refuses a server whose headers may take longer than the whole request.
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS');
   const log = options.log === undefined || options.log === true ? (/** @type {string} */ line) => console.log(line) : options.log || null;
   return {
     baseUrl: normalisedBase,
@@ -177,8 +181,8 @@ export function resolveOptions(options) {
     limitKeySecret,
     maxBodyBytes: integer(options.maxBodyBytes, 'MAX_BODY_BYTES', 2, 1024 * 1024, 8192),
     upstreamTimeoutMs: integer(options.upstreamTimeoutMs, 'UPSTREAM_TIMEOUT_MS', 1, 300_000, 10_000),
-    headersTimeoutMs: integer(options.headersTimeoutMs, 'HEADERS_TIMEOUT_MS', 100, 300_000, 10_000),
-    requestTimeoutMs: integer(options.requestTimeoutMs, 'REQUEST_TIMEOUT_MS', 100, 600_000, 15_000),
+    headersTimeoutMs,
+    requestTimeoutMs,
     maxConnections: integer(options.maxConnections, 'MAX_CONNECTIONS', 1, 1_000_000, 1024),
     maxInFlight: integer(options.maxInFlight, 'MAX_IN_FLIGHT', 1, 1_000_000, 256),
     upstreamConnections: integer(options.upstreamConnections, 'UPSTREAM_CONNECTIONS', 1, 10_000, 64),
