@@ -195,6 +195,8 @@ if (passed.length !== 3 || limited.length !== 3 || box.messages.length !== 3) {
 clearInterval(sampler);
 sampleMemory();
 console.log(`peak memory of this process (emulator + 2×2 proxies + clients): rss ${mb(peak.rss)}, heap used ${mb(peak.heapUsed)}`);
+const redisMemory = /^used_memory:(\d+)/m.exec(await client.info('memory'))?.[1];
+console.log(`redis-server (a process of its own): used_memory ${redisMemory ? mb(Number(redisMemory)) : '?'}`);
 await stopAll();
 if (errors.length > 0) console.error(`FAILED: ${errors.length} error(s)${errors.length > 0 ? `: ${errors.at(-1)}` : ''}`);
 process.exit(errors.length > 0 ? 1 : 0);
