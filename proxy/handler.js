@@ -218,6 +218,13 @@ export function createFetchHandler(options) {
         return reply(499, null);
       }
       note = result.note;
+      // The send was counted before the call (so a burst cannot slip past the limit); one Capillary
+      // refused sent no code, and is given back: otherwise anyone who knows a customer's number could
+      // use up that customer's codes with made-up session IDs. A timeout or a 5xx may have sent one.
+      if (route === 'otp/generate' && result.refused) {
+        const { brand = '', identifierType = '', identifierValue = '' } = checked.body;
+        await (await limits).refundSend({ brand, identifierType, identifierValue });
+      }
       return reply(result.status, result.body, result.retryAfter ? { 'Retry-After': result.retryAfter } : {});
     }
 

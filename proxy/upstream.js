@@ -24,10 +24,12 @@ export function failureBody(/** @type {number} */ code, /** @type {string} */ me
  * @property {string} body JSON text
  * @property {string | null} retryAfter
  * @property {string | null} note what the log line adds: the failure kind, never a message
+ * @property {boolean} refused Capillary answered and said no (a 4xx, or `status.success: false`): the
+ *   call did nothing, so an OTP send it stood for can be given back to the customer's send limit
  */
 
 /** @param {number} status @param {string} message @param {string} note @returns {UpstreamAnswer} */
-const failed = (status, message, note) => ({ status, body: failureBody(status, message), retryAfter: null, note });
+const failed = (status, message, note) => ({ status, body: failureBody(status, message), retryAfter: null, note, refused: false });
 
 /**
  * Reads an upstream answer whole, up to MAX_UPSTREAM_BYTES.
@@ -127,6 +129,7 @@ export function createUpstream(config) {
         body: JSON.stringify(config.secrets.length ? redact(json, config.secrets) : json),
         retryAfter: retryAfter && /^[\w ,:+-]{1,64}$/.test(retryAfter) ? retryAfter : null,
         note: null,
+        refused: status >= 400 || /** @type {{ status?: { success?: unknown } } | null} */ (json)?.status?.success === false,
       };
     } catch (err) {
       const reason = controller.signal.aborted ? controller.signal.reason : null;

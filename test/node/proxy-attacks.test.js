@@ -310,6 +310,29 @@ describe('SMS pumping: the send limit is per customer, across addresses', { time
     assert.equal(upstream.calls[3]?.body.identifierValue, '919800000002');
   });
 
+  test('sends Capillary refused (made-up session IDs) are given back: the customer can still get a code', async (t) => {
+    const refusing = /** @param {Call} seen @param {import('node:http').ServerResponse} res */ (seen, res) => {
+      const known = seen.body?.sessionId === 'P-real';
+      res.writeHead(known ? 200 : 400, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(known ? SUCCESS : { status: { success: false, code: 1505, message: 'Invalid session' } }));
+    };
+    const upstream = await fakeUpstream(t, { reply: refusing });
+    const proxy = await proxyFor(t, { baseUrl: upstream.url, trustProxy: 1, rateLimit: 1000, sendLimit: 3 });
+    for (let i = 0; i < 10; i += 1) {
+      const res = await call(proxy.url, `${API}/otp/generate`, {
+        headers: { 'X-Forwarded-For': `198.51.100.${i + 1}` },
+        body: { ...BODY['otp/generate'], sessionId: `P-made-up-${i}` },
+      });
+      assert.equal(res.status, 400, res.text);
+      assert.equal(res.json?.status?.code, 1505);
+    }
+    // The customer's own session still gets its 3 codes; past them, the limit holds (negative).
+    const own = [];
+    for (let i = 0; i < 4; i += 1) own.push((await call(proxy.url, `${API}/otp/generate`, { body: { ...BODY['otp/generate'], sessionId: 'P-real' } })).status);
+    assert.deepEqual(own, [200, 200, 200, 429]);
+    assert.equal(upstream.calls.length, 13);
+  });
+
   test('token/generate and otp/validate do not count toward the send limit', async (t) => {
     const upstream = await fakeUpstream(t);
     const proxy = await proxyFor(t, { baseUrl: upstream.url, rateLimit: 1000, sendLimit: 2 });
