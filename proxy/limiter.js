@@ -67,26 +67,29 @@ export function addressKey(address) {
 }
 
 /**
- * The identifier as counted: trimmed; EMAIL and USERNAME lowercased; MOBILE digits only (so
- * "+91 98765 43210" and "919876543210" are one customer).
+ * The identifier as counted, so that one customer written several ways is one count: trimmed; EMAIL
+ * and USERNAME lowercased (a vendor that matches them without case would otherwise give each casing a
+ * budget of its own); MOBILE digits only, without leading zeros ("+91 98765 43210", "0091 98765 43210"
+ * and "919876543210" are one customer: E.164 numbers never start with 0, 00 is a dialling prefix).
  * @param {string} identifierType @param {string} identifierValue
  */
 function normaliseIdentifier(identifierType, identifierValue) {
   const value = String(identifierValue ?? '').trim();
   const type = String(identifierType ?? '').trim().toUpperCase();
-  if (type === 'MOBILE') return value.replace(/\D/g, '');
+  if (type === 'MOBILE') return value.replace(/\D/g, '').replace(/^0+/, '');
   if (type === 'EMAIL' || type === 'USERNAME') return value.toLowerCase();
   return value;
 }
 
 /**
  * The per-identity key: an HMAC, so that neither Redis nor a memory dump holds the identifier in clear.
+ * The brand is counted without case too: "Bukl" and "BUKL" must not be two budgets for one customer.
  * @param {string} keySecret @param {Identity} identity
  */
 function identityKey(keySecret, { brand, identifierType, identifierValue }) {
   const type = String(identifierType ?? '').trim().toUpperCase();
   return createHmac('sha256', keySecret)
-    .update(`${String(brand ?? '').trim()}\0${type}\0${normaliseIdentifier(type, identifierValue)}`)
+    .update(`${String(brand ?? '').trim().toLowerCase()}\0${type}\0${normaliseIdentifier(type, identifierValue)}`)
     .digest('hex');
 }
 
@@ -185,8 +188,9 @@ export function createLimits({
 
 /**
  * Connects to Redis with ioredis (an optional peer dependency), set to fail fast while Redis is down
- * (no offline queue, one retry per command, 1 s connect timeout) and to keep reconnecting in the
- * background. Waits up to about a second for the first connection, then returns the client either way:
+ * (no offline queue, one retry per command, 1 s connect timeout) or stalled (a command unanswered
+ * for 500 ms fails: a Redis that hangs, or a network that drops packets without closing the
+ * connection, would otherwise hold every request), and to keep reconnecting in the background. Waits up to about a second for the first connection, then returns the client either way:
  * the limits fall back to memory until it is ready. Connection errors are logged at most every 30 s,
  * never with the URL's password.
  * @param {string} url e.g. redis://:password@host:6379/0 or rediss://…
@@ -222,6 +226,9 @@ export async function connectRedis(url, log) {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 1000,
+    // Redis answers in well under a millisecond on a private network; past this the limit is counted
+    // in memory for that request (the insurance limiter) rather than waited for.
+    commandTimeout: 500,
     lazyConnect: false,
     // Keep reconnecting, backing off up to a second between attempts.
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), 1000),

@@ -121,6 +121,16 @@ describe('proxy limits in memory', () => {
       { ok: true },
       'another number is another customer',
     );
+    assert.equal(
+      (await l.takeSend({ brand: 'acme', identifierType: 'MOBILE', identifierValue: '0091-98765-43210' })).ok,
+      false,
+      'a 00 dialling prefix is the same customer',
+    );
+    assert.equal(
+      (await l.takeSend({ brand: 'ACME ', identifierType: 'mobile', identifierValue: '919876543210' })).ok,
+      false,
+      'brand and type are counted without case or spaces',
+    );
     assert.deepEqual(await l.takeSend({ brand: 'acme', identifierType: 'EMAIL', identifierValue: 'Ann@Example.COM' }), { ok: true });
     assert.equal((await l.takeSend({ brand: 'acme', identifierType: 'EMAIL', identifierValue: '  ann@example.com ' })).ok, false);
     assert.deepEqual(await l.takeSend({ brand: 'acme', identifierType: 'EMAIL', identifierValue: 'anne@example.com' }), { ok: true });

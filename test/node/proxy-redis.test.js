@@ -177,6 +177,28 @@ describe('proxy limits in Redis', () => {
     assert.equal((await b.takeAddress(addr)).ok, false, 'shared again: 3 across both');
   });
 
+  test('Redis hung (connections open, nothing answered): each take falls back within about 500 ms and still limits; resumed: shared again', async () => {
+    const { a, b } = pair({ addressPoints: 2, sendPoints: 0 });
+    logs.length = 0;
+    redis.pause();
+    try {
+      const addr = '198.51.100.20';
+      const started = Date.now();
+      assert.deepEqual(await quick(() => a.takeAddress(addr)), { ok: true });
+      assert.ok(Date.now() - started >= 400, 'waited for the command timeout, not refused at once');
+      assert.deepEqual(await quick(() => a.takeAddress(addr)), { ok: true });
+      assert.equal((await quick(() => a.takeAddress(addr))).ok, false, 'never unlimited: the 3rd is refused in memory');
+      assert.ok(logs.some((l) => /Redis is unavailable/.test(l)), JSON.stringify(logs));
+    } finally {
+      redis.resume();
+    }
+    await waitFor(() => c1.status === 'ready' && c2.status === 'ready', 8000);
+    const addr = '198.51.100.21';
+    assert.deepEqual(await a.takeAddress(addr), { ok: true });
+    assert.deepEqual(await b.takeAddress(addr), { ok: true });
+    assert.equal((await a.takeAddress(addr)).ok, false, 'shared again: 2 across both');
+  });
+
   test('Redis unreachable at start: connectRedis returns quickly, logs without the password, limits still apply', async () => {
     const dead = await startRedis();
     await dead.stop(); // a port with nothing listening

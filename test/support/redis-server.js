@@ -55,6 +55,9 @@ function ping(port) {
  * @property {number} port
  * @property {() => Promise<void>} stop kills the server and waits for it to exit
  * @property {() => Promise<void>} start starts it again on the same port (after stop)
+ * @property {() => void} pause freezes it (SIGSTOP): connections stay open, nothing is answered,
+ *   as with a hung server or a network that drops packets
+ * @property {() => void} resume lets it run again (SIGCONT)
  */
 
 /** @returns {Promise<RunningRedis>} */
@@ -102,6 +105,12 @@ export async function startRedis() {
     await exited;
   };
 
+  /** @param {NodeJS.Signals} signal */
+  const signal = (signal) => {
+    if (!child) throw new Error('redis-server is not running');
+    child.kill(signal);
+  };
+
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, stop, start };
+  return { url: `redis://127.0.0.1:${port}`, port, stop, start, pause: () => signal('SIGSTOP'), resume: () => signal('SIGCONT') };
 }
