@@ -182,6 +182,114 @@ describe('as a Fetch API handler', { timeout: TEST_TIMEOUT }, () => {
   });
 });
 
+describe('the Fetch handler behind a minimal node:http → Request adapter (as a runtime would serve it)', { timeout: TEST_TIMEOUT }, () => {
+  /**
+   * What Deno.serve or Bun.serve do, in a dozen lines: every node:http request becomes a `Request`
+   * (body buffered), handed to the handler with the peer's address; the `Response` is written back.
+   * Independent of proxy/node.js on purpose: the handler must not depend on its own adapter.
+   * @param {import('node:test').TestContext} t @param {import('../../proxy/index.js').FetchHandler} handler
+   */
+  async function serve(t, handler) {
+    const server = createServer(async (req, res) => {
+      const chunks = [];
+      for await (const chunk of req) chunks.push(chunk);
+      const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks);
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+      const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body });
+      const response = await handler(request, { remoteAddress: req.socket.remoteAddress });
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+    const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+    t.after(async () => {
+      await new Promise((resolve) => {
+        server.close(() => resolve(undefined));
+        server.closeAllConnections();
+      });
+      await handler.close();
+    });
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  test('valid calls pass, the rules hold, and the per-address limit counts the peer', async (t) => {
+    const upstream = await fakeUpstream(t);
+    const site = await serve(t, createFetchHandler({ baseUrl: upstream.url, rateLimit: 3, sendLimit: 0, log: false }));
+    const ok = await post(`${site}${API}/token/generate`, TOKEN_BODY);
+    assert.equal(ok.status, 200, ok.text);
+    assert.deepEqual(ok.json, UPSTREAM_ANSWER);
+    const extra = await post(`${site}${API}/token/generate`, { ...TOKEN_BODY, extra: 1 });
+    assert.equal(extra.status, 400, extra.text);
+    const cross = await post(`${site}${API}/token/generate`, TOKEN_BODY, { Origin: 'https://evil.example' });
+    assert.equal(cross.status, 403, cross.text);
+    const limited = await post(`${site}${API}/token/generate`, TOKEN_BODY);
+    assert.equal(limited.status, 429, limited.text);
+    assert.equal(limited.json?.status?.code, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    assert.equal(limited.headers.get('connection'), 'keep-alive', 'the Fetch core sets no Connection header of its own');
+    assert.equal(upstream.calls.length, 1);
+    assert.deepEqual(upstream.calls[0]?.body, TOKEN_BODY);
+  });
+
+  test('called without a client address: one shared bucket, and one warning line', async (t) => {
+    const upstream = await fakeUpstream(t);
+    /** @type {string[]} */
+    const lines = [];
+    const handler = createFetchHandler({ baseUrl: upstream.url, rateLimit: 2, sendLimit: 0, log: (line) => lines.push(line) });
+    t.after(() => handler.close());
+    const send = (/** @type {string} */ forwardedFor) => handler(new Request(`http://site.example${API}/token/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+      body: JSON.stringify(TOKEN_BODY),
+    }));
+    // Without the peer, X-Forwarded-For cannot be read safely: it names no one, so callers share a bucket.
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await send(`203.0.113.${i + 1}`)).status);
+    assert.deepEqual(statuses, [200, 200, 429]);
+    assert.equal(lines.filter((line) => /no client address/.test(line)).length, 1);
+    // With the address passed, each caller has its own (negative).
+    const own = await handler(new Request(`http://site.example${API}/token/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(TOKEN_BODY),
+    }), { remoteAddress: '198.51.100.9' });
+    assert.equal(own.status, 200);
+  });
+});
+
+describe('a body read before the proxy', { timeout: TEST_TIMEOUT }, () => {
+  test('the stream consumed and no req.body: 500 in Capillary\'s shape and a log line that says why, at once', async (t) => {
+    const upstream = await fakeUpstream(t);
+    /** @type {string[]} */
+    const lines = [];
+    const proxy = createNodeHandler({ baseUrl: upstream.url, rateLimit: 0, sendLimit: 0, log: (line) => lines.push(line) });
+    const app = express();
+    // A middleware that drains the body and keeps nothing, as a logging or signing middleware might.
+    app.use((req, _res, next) => {
+      req.on('data', () => {});
+      req.on('end', () => next());
+    });
+    app.use(proxy);
+    const server = createServer(app);
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+    t.after(async () => {
+      await new Promise((resolve) => {
+        server.close(() => resolve(undefined));
+        server.closeAllConnections();
+      });
+      await proxy.close();
+    });
+    const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+    const res = await post(`http://127.0.0.1:${address.port}${API}/token/generate`, TOKEN_BODY);
+    assert.equal(res.status, 500, res.text);
+    assert.equal(res.json?.status?.success, false);
+    assert.equal(res.json.status.code, 500);
+    assert.ok(lines.some((line) => /body was read before the proxy/.test(line)), lines.join('\n'));
+    assert.equal(upstream.calls.length, 0);
+  });
+});
+
 describe('as the Node server (startProxy) in front of the emulator', { timeout: TEST_TIMEOUT }, () => {
   /** @type {{ url: string, close(): Promise<void> }} */
   let emulator;
