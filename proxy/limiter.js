@@ -175,7 +175,12 @@ export function createLimits({
     refundSend: async (identity) => {
       if (!send || closed) return;
       try {
-        await send.reward(identityKey(keySecret, identity), 1);
+        const key = identityKey(keySecret, identity);
+        // When the window ended during the call there is nothing to give back: a reward would open
+        // the next window one below zero, one extra code.
+        const current = await send.get(key);
+        if (!current || current.consumedPoints <= 0) return;
+        await send.reward(key, 1);
       } catch (err) {
         logError(`rate limits: a refused send could not be given back (${err instanceof Error ? err.message : String(err)})`);
       }

@@ -54,6 +54,18 @@ describe('proxy limits in memory', () => {
     await l.close();
   });
 
+  test('a send given back after its window ended gives nothing: the next window still has its own N', async () => {
+    const l = limits({ sendPoints: 2, sendWindowSec: 1 });
+    const who = { brand: 'acme', identifierType: 'MOBILE', identifierValue: '919800000002' };
+    assert.deepEqual(await l.takeSend(who), { ok: true });
+    await sleep(1100); // the upstream call outlived the window
+    await l.refundSend(who);
+    assert.deepEqual(await l.takeSend(who), { ok: true });
+    assert.deepEqual(await l.takeSend(who), { ok: true });
+    assert.equal((await l.takeSend(who)).ok, false, 'not 3: the late refund opened no extra point');
+    await l.close();
+  });
+
   test('the window resets: refused at the end of a 1 s window, allowed again after it', async () => {
     const l = limits({ addressPoints: 1, addressWindowSec: 1, sendPoints: 1, sendWindowSec: 1 });
     const who = { brand: 'acme', identifierType: 'MOBILE', identifierValue: '919876543210' };
