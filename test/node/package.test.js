@@ -265,3 +265,41 @@ test('dist/strings.js reaches neither lit nor the element', () => {
   visit(at('dist/strings.js'));
   for (const f of seen) assert.ok(!/mfa-otp-flow-/.test(f), `${f}: the strings entry loads the element`);
 });
+
+test('mfa-otp-flow/server: its exports, and every module they import, ship; it imports without side effects and exports the API', () => {
+  const files = packedFiles();
+  const server = pkg.exports['./server'];
+  for (const target of [server.types, server.default, server.require.types, server.require.default]) {
+    assert.ok(files.includes(target.replace(/^\.\//, '')), `${target} is not in the package`);
+  }
+  // Every relative import reachable from the entry is a shipped file (a module left out of `files`
+  // would load here from the repository and fail only for users).
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    assert.ok(files.includes(file), `${file} is imported by the server entry but not shipped`);
+    for (const [, spec] of readFileSync(at(file), 'utf8').matchAll(/^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/gm)) {
+      if (spec.startsWith('.')) visit(join(dirname(file), spec).replace(/\\/g, '/'));
+    }
+  };
+  visit(server.default.replace(/^\.\//, ''));
+  assert.ok(seen.has('proxy/limiter.js') && seen.has('proxy/handler.js'), [...seen].join(', '));
+
+  // Resolved by name (the package's self-reference, through exports), in a fresh Node: no server
+  // starts, nothing is printed, and the API is there. A listening import would hang: the timeout fails it.
+  const script = `
+    const mod = await import('mfa-otp-flow/server');
+    console.log(JSON.stringify({ keys: Object.keys(mod).sort(), types: Object.fromEntries(Object.entries(mod).map(([k, v]) => [k, typeof v])) }));
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = out.trim().split('\n');
+  assert.equal(lines.length, 1, `the import printed: ${out}`);
+  const { keys, types } = JSON.parse(lines[0]);
+  for (const name of ['createFetchHandler', 'createNodeHandler', 'createProxy', 'startProxy', 'optionsFromEnv', 'resolveOptions', 'ConfigError']) {
+    assert.equal(types[name], 'function', `${name}: ${types[name]} (exports: ${keys.join(', ')})`);
+  }
+  // Its declarations name the same functions (the .d.ts is hand-written).
+  const declared = readFileSync(at(server.types), 'utf8');
+  for (const name of keys) assert.match(declared, new RegExp(`export declare (?:function|const|class) ${name}\\b`), `${name} is not declared in ${server.types}`);
+});
