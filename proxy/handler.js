@@ -26,7 +26,7 @@ const TOKEN_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~
 
 /**
  * @typedef {((request: Request, info?: ClientInfo) => Promise<Response>) & {
- *   close(): Promise<void>, abortAll(): void, inFlight(): number, config: import('./options.js').Config
+ *   close(): Promise<void>, abortAll(): void, inFlight(): number, ready: Promise<void>, config: import('./options.js').Config
  * }} FetchHandler
  */
 
@@ -256,6 +256,9 @@ export function createFetchHandler(options) {
   return /** @type {FetchHandler} */ (Object.assign(handler, {
     config,
     inFlight: () => inFlight,
+    // Settles once the limits can be used: rejects when REDIS_URL is set and ioredis is not installed,
+    // so that a server can refuse to start rather than answer every request 500.
+    ready: limits.then(() => undefined),
     abortAll: () => upstream.abortAll(),
     async close() {
       upstream.abortAll();

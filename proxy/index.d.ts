@@ -73,6 +73,11 @@ export interface ClientInfo {
 
 export interface FetchHandler {
   (request: Request, info?: ClientInfo): Promise<Response>;
+  /**
+   * Settles when the limits are usable; rejects when `redisUrl` is set and `ioredis` is not installed.
+   * Await it before serving (startProxy does) to fail at start rather than on every request.
+   */
+  readonly ready: Promise<void>;
   /** Ends upstream calls, closes the upstream pool and the Redis connection it opened. */
   close(): Promise<void>;
   /** Ends the upstream calls in flight (answered 503). */

@@ -51,6 +51,12 @@ export function createProxy(options) {
  */
 export async function startProxy({ port = 8788, host = '127.0.0.1', ...options }) {
   const server = createProxy(options);
+  try {
+    await server.proxy.fetchHandler.ready;
+  } catch (err) {
+    await server.proxy.close();
+    throw err;
+  }
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

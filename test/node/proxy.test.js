@@ -636,4 +636,26 @@ describe('configuration', { timeout: TEST_TIMEOUT }, () => {
     assert.match(errors, /config: CAPILLARY_BASE_URL is required/);
     assert.doesNotMatch(errors, /cli-secret/);
   });
+
+  test('CLI: REDIS_URL without the ioredis package stops at start with a message that says so (not a 500 per request)', async () => {
+    // A resolve hook that hides ioredis, as in an install without the optional peer dependency.
+    const hook = `data:text/javascript,${encodeURIComponent(`
+      import { register } from 'node:module';
+      register('data:text/javascript,' + encodeURIComponent(
+        'export async function resolve(s, c, next) { if (s === "ioredis") { const e = new Error("Cannot find package ioredis"); e.code = "ERR_MODULE_NOT_FOUND"; throw e; } return next(s, c); }'));
+    `)}`;
+    const child = spawn(process.execPath, ['--import', hook, PROXY_FILE, '--port', '0'], {
+      env: { ...process.env, CAPILLARY_BASE_URL: 'http://127.0.0.1:9', REDIS_URL: 'redis://127.0.0.1:9', RATE_LIMIT: '5' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    clearTimeout(timer);
+    assert.equal(code, 1, output);
+    assert.match(output, /"ioredis" package is not installed/);
+    assert.doesNotMatch(output, /listening on/);
+  });
 });
