@@ -55,6 +55,7 @@ function ping(port) {
  * @property {number} port
  * @property {() => Promise<void>} stop kills the server and waits for it to exit
  * @property {() => Promise<void>} start starts it again on the same port (after stop)
+ * @property {() => Promise<void>} restart stop, then start: an empty Redis on the same port
  * @property {() => void} pause freezes it (SIGSTOP): connections stay open, nothing is answered,
  *   as with a hung server or a network that drops packets
  * @property {() => void} resume lets it run again (SIGCONT)
@@ -112,5 +113,9 @@ export async function startRedis() {
   };
 
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, stop, start, pause: () => signal('SIGSTOP'), resume: () => signal('SIGCONT') };
+  const restart = async () => {
+    await stop();
+    await start();
+  };
+  return { url: `redis://127.0.0.1:${port}`, port, stop, start, restart, pause: () => signal('SIGSTOP'), resume: () => signal('SIGCONT') };
 }
