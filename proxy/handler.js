@@ -124,7 +124,11 @@ export function createFetchHandler(options) {
       redis: config.redis ?? (ownRedis ? await ownRedis : null),
       log: config.log,
     }))();
-  // A Redis that cannot be reached at start must not become an unhandled rejection before the first request.
+  // Settles once the limits can be used: rejects when REDIS_URL is set and ioredis is not installed,
+  // so that a server can refuse to start rather than answer every request 500. Marked handled here:
+  // a caller that never awaits it must not crash on an unhandled rejection (requests answer 500).
+  const ready = limits.then(() => undefined);
+  ready.catch(() => {});
   limits.catch(() => {});
 
   /** @param {Request} request @param {ClientInfo} [info] @returns {Promise<Response>} */
@@ -256,9 +260,7 @@ export function createFetchHandler(options) {
   return /** @type {FetchHandler} */ (Object.assign(handler, {
     config,
     inFlight: () => inFlight,
-    // Settles once the limits can be used: rejects when REDIS_URL is set and ioredis is not installed,
-    // so that a server can refuse to start rather than answer every request 500.
-    ready: limits.then(() => undefined),
+    ready,
     abortAll: () => upstream.abortAll(),
     async close() {
       upstream.abortAll();

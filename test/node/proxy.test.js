@@ -657,5 +657,22 @@ describe('configuration', { timeout: TEST_TIMEOUT }, () => {
     assert.equal(code, 1, output);
     assert.match(output, /"ioredis" package is not installed/);
     assert.doesNotMatch(output, /listening on/);
+
+    // The Fetch handler used without awaiting `ready`: requests answer 500, the process does not crash
+    // on an unhandled rejection.
+    const script = `
+      const { createFetchHandler } = await import(${JSON.stringify(new URL('../../proxy/index.js', import.meta.url).href)});
+      const handler = createFetchHandler({ baseUrl: 'http://127.0.0.1:9', redisUrl: 'redis://127.0.0.1:9', log: false });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const res = await handler(new Request('http://site.example/api/capillary/auth/v1/mfa/otp/generate', { method: 'POST' }), { remoteAddress: '198.51.100.1' });
+      console.log('answered', res.status);
+      await handler.close();
+    `;
+    const embedded = spawn(process.execPath, ['--import', hook, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let said = '';
+    embedded.stdout.on('data', (chunk) => (said += chunk));
+    embedded.stderr.on('data', (chunk) => (said += chunk));
+    assert.equal(await new Promise((resolve) => embedded.once('exit', resolve)), 0, said);
+    assert.match(said, /answered 500/);
   });
 });
