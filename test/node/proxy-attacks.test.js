@@ -6,7 +6,7 @@
 // reach the browser as they are, and slow or piling-up clients.
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer as createTcpServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startProxy } from '../../proxy/index.js';
@@ -550,6 +550,44 @@ describe('slow and piling-up clients', { timeout: TEST_TIMEOUT }, () => {
     const { data } = await within(first.closed, 3000, 'no answer on the first connection');
     assert.match(data, /^HTTP\/1\.1 200 /);
     second.socket.destroy();
+  });
+
+  test('upstreamConnections 2: 8 calls at once reach Capillary over at most 2 sockets, and all are answered', async (t) => {
+    /** @type {Set<number>} */
+    const ports = new Set();
+    let open = 0;
+    let most = 0;
+    const upstream = await fakeUpstream(t, { delayMs: 150 });
+    // Count the sockets the proxy opens to the fake Capillary, and how many are open at once.
+    /** @type {import('node:net').Server} */
+    const server = await new Promise((resolve) => {
+      const counting = createTcpServer();
+      counting.on('connection', (socket) => {
+        ports.add(socket.remotePort ?? 0);
+        most = Math.max(most, (open += 1));
+        socket.on('close', () => (open -= 1));
+        const target = connect(Number(new URL(upstream.url).port), '127.0.0.1');
+        socket.pipe(target).pipe(socket);
+        socket.on('error', () => target.destroy());
+        target.on('error', () => socket.destroy());
+      });
+      counting.listen(0, '127.0.0.1', () => resolve(counting));
+    });
+    /** @type {Set<import('node:net').Socket>} */
+    const relaySockets = new Set();
+    server.on('connection', (socket) => relaySockets.add(socket));
+    t.after(() => new Promise((resolve) => {
+      server.close(() => resolve(undefined));
+      for (const socket of relaySockets) socket.destroy();
+    }));
+    // The proxy under test talks to the counting relay instead of the fake directly.
+    const relayPort = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+    const relayed = await proxyFor(t, { baseUrl: `http://127.0.0.1:${relayPort}`, upstreamConnections: 2 });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => call(relayed.url, `${API}/token/generate`, { body: BODY['token/generate'] })));
+    assert.deepEqual(answers.map((res) => res.status), Array(8).fill(200));
+    assert.equal(upstream.calls.length, 8);
+    assert.ok(most <= 2, `${most} sockets to Capillary at once`);
+    assert.ok(ports.size <= 2, `${ports.size} sockets opened`);
   });
 
   test('maxInFlight 1 with a slow upstream: a second call is 503 with Retry-After; after the first ends a new one passes', async (t) => {
