@@ -13,6 +13,7 @@ import { Redis } from 'ioredis';
 import { startProxy } from '../proxy/index.js';
 import { startRedis } from '../test/support/redis-server.js';
 import { startServer } from './server.js';
+import { runFlows } from './run-flows.js';
 
 const HARD_TIMEOUT_MS = 90_000;
 const API = '/api/capillary/auth/v1/mfa';
@@ -138,21 +139,7 @@ async function flow(i) {
   return performance.now() - started;
 }
 
-let next = 0;
-const started = performance.now();
-await Promise.all(
-  Array.from({ length: Math.min(concurrency, flows) }, async () => {
-    while (next < flows) {
-      const i = next++;
-      try {
-        durations.push(await flow(i));
-      } catch (err) {
-        errors.push(err instanceof Error ? err.message : String(err));
-      }
-    }
-  }),
-);
-const elapsedMs = performance.now() - started;
+const elapsedMs = await runFlows(flows, concurrency, flow, { durations, errors });
 sampleMemory();
 
 const counters = await redisCounters();

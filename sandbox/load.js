@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startServer } from './server.js';
+import { runFlows } from './run-flows.js';
 
 const HARD_TIMEOUT_MS = 60_000;
 const { values } = parseArgs({ options: { flows: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '200' } } });
@@ -66,22 +67,7 @@ async function flow(i) {
 const durations = [];
 /** @type {string[]} */
 const errors = [];
-let next = 0;
-const started = performance.now();
-// C workers take flow numbers from a shared counter until all N are done.
-await Promise.all(
-  Array.from({ length: Math.min(concurrency, flows) }, async () => {
-    while (next < flows) {
-      const i = next++;
-      try {
-        durations.push(await flow(i));
-      } catch (err) {
-        errors.push(err instanceof Error ? err.message : String(err));
-      }
-    }
-  }),
-);
-const elapsedMs = performance.now() - started;
+const elapsedMs = await runFlows(flows, concurrency, flow, { durations, errors });
 clearInterval(sampler);
 sampleMemory();
 
