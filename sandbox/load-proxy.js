@@ -8,22 +8,15 @@
 // 6 otp/generate for one customer, split across them: exactly 3 must pass. Exits non-zero on any
 // error or a hard timeout.
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { startProxy } from '../proxy/index.js';
 import { startRedis } from '../test/support/redis-server.js';
 import { startServer } from './server.js';
-import { runFlows } from './run-flows.js';
+import { loadArgs, mb, memoryPeak, percentile, runFlows } from './load-kit.js';
 
 const HARD_TIMEOUT_MS = 90_000;
 const API = '/api/capillary/auth/v1/mfa';
-const { values } = parseArgs({ options: { flows: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '200' } } });
-const flows = Number(values.flows);
-const concurrency = Number(values.concurrency);
-if (!Number.isInteger(flows) || flows < 1 || !Number.isInteger(concurrency) || concurrency < 1) {
-  console.error('usage: node sandbox/load-proxy.js [--flows N] [--concurrency C] (positive integers)');
-  process.exit(2);
-}
+const { flows, concurrency } = loadArgs('sandbox/load-proxy.js');
 
 /** @type {number[]} */
 const durations = [];
@@ -41,13 +34,7 @@ const hardStop = setTimeout(() => {
 }, HARD_TIMEOUT_MS);
 hardStop.unref();
 
-const peak = { rss: 0, heapUsed: 0 };
-const sampleMemory = () => {
-  const { rss, heapUsed } = process.memoryUsage();
-  peak.rss = Math.max(peak.rss, rss);
-  peak.heapUsed = Math.max(peak.heapUsed, heapUsed);
-};
-const sampler = setInterval(sampleMemory, 50);
+const memory = memoryPeak();
 
 const emulator = await startServer({ port: 0, host: '127.0.0.1', log: false });
 cleanup.push(() => emulator.close());
@@ -97,11 +84,6 @@ async function call(url, body) {
   return json;
 }
 
-const percentile = (/** @type {number[]} */ list, /** @type {number} */ q) => {
-  const sorted = [...list].sort((a, b) => a - b);
-  return sorted.length ? /** @type {number} */ (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]) : NaN;
-};
-const mb = (/** @type {number} */ bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** Every key in Redis with its value when it is a counter (rate-limiter-flexible keeps consumed points). */
 async function redisCounters() {
@@ -140,7 +122,6 @@ async function flow(i) {
 }
 
 const elapsedMs = await runFlows(flows, concurrency, flow, { durations, errors });
-sampleMemory();
 
 const counters = await redisCounters();
 const points = [...counters.values()].filter(Number.isFinite).reduce((sum, n) => sum + n, 0);
@@ -179,8 +160,7 @@ if (passed.length !== 3 || limited.length !== 3 || box.messages.length !== 3) {
   errors.push(`shared send limit: ${passed.length} passed, ${limited.length} refused, ${box.messages.length} sent; expected 3/3/3 (${sends.map((s) => s.status).join(',')})`);
 }
 
-clearInterval(sampler);
-sampleMemory();
+const peak = memory.stop();
 console.log(`peak memory of this process (emulator + 2×2 proxies + clients): rss ${mb(peak.rss)}, heap used ${mb(peak.heapUsed)}`);
 const redisMemory = /^used_memory:(\d+)/m.exec(await client.info('memory'))?.[1];
 console.log(`redis-server (a process of its own): used_memory ${redisMemory ? mb(Number(redisMemory)) : '?'}`);

@@ -7,18 +7,11 @@
 // expiry and sweeps, to show memory returns to ~0. Exits non-zero on any error or a hard timeout.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { startServer } from './server.js';
-import { runFlows } from './run-flows.js';
+import { loadArgs, mb, memoryPeak, percentile, runFlows } from './load-kit.js';
 
 const HARD_TIMEOUT_MS = 60_000;
-const { values } = parseArgs({ options: { flows: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '200' } } });
-const flows = Number(values.flows);
-const concurrency = Number(values.concurrency);
-if (!Number.isInteger(flows) || flows < 1 || !Number.isInteger(concurrency) || concurrency < 1) {
-  console.error('usage: node sandbox/load.js [--flows N] [--concurrency C] (positive integers)');
-  process.exit(2);
-}
+const { flows, concurrency } = loadArgs('sandbox/load.js');
 
 const server = await startServer({ port: 0, host: '127.0.0.1', log: false });
 // Bounded whatever happens: a stuck flow must not keep the script (or CI) waiting.
@@ -28,13 +21,7 @@ const hardStop = setTimeout(() => {
 }, HARD_TIMEOUT_MS);
 hardStop.unref();
 
-const peak = { rss: 0, heapUsed: 0 };
-const sampleMemory = () => {
-  const { rss, heapUsed } = process.memoryUsage();
-  peak.rss = Math.max(peak.rss, rss);
-  peak.heapUsed = Math.max(peak.heapUsed, heapUsed);
-};
-const sampler = setInterval(sampleMemory, 50);
+const memory = memoryPeak();
 
 /** @param {string} path @param {unknown} [body] */
 async function call(path, body) {
@@ -68,15 +55,7 @@ const durations = [];
 /** @type {string[]} */
 const errors = [];
 const elapsedMs = await runFlows(flows, concurrency, flow, { durations, errors });
-clearInterval(sampler);
-sampleMemory();
-
-/** @param {number} q */
-const percentile = (q) => {
-  const sorted = [...durations].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
-};
-const mb = (/** @type {number} */ bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const peak = memory.stop();
 
 const before = server.emulator.stats();
 // Past every expiry: sessions (15 min), first-factor tokens (60 min), windows (10 min), outbox (1 h).
@@ -86,7 +65,7 @@ await server.close();
 
 console.log(`flows: ${durations.length}/${flows} ok, concurrency ${concurrency}, ${(elapsedMs / 1000).toFixed(2)} s`);
 console.log(`throughput: ${(durations.length / (elapsedMs / 1000)).toFixed(1)} flows/s`);
-console.log(`flow latency: p50 ${percentile(0.5).toFixed(1)} ms, p95 ${percentile(0.95).toFixed(1)} ms`);
+console.log(`flow latency: p50 ${percentile(durations, 0.5).toFixed(1)} ms, p95 ${percentile(durations, 0.95).toFixed(1)} ms`);
 console.log(`errors: ${errors.length}`);
 for (const message of errors.slice(0, 5)) console.log(`  ${message}`);
 console.log(`peak memory: rss ${mb(peak.rss)}, heap used ${mb(peak.heapUsed)}`);
