@@ -5,11 +5,12 @@
 // pumping across addresses, bodies outside the documented fields, upstream answers that must not
 // reach the browser as they are, and slow or piling-up clients.
 import assert from 'node:assert/strict';
-import { createServer, request } from 'node:http';
+import { request } from 'node:http';
 import { connect, createServer as createTcpServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startProxy } from '../../proxy/index.js';
+import { SUCCESS, fakeCapillary as fakeUpstream } from '../support/fake-capillary.js';
 
 const PREFIX = '/api/capillary';
 const API = `${PREFIX}/auth/v1/mfa`;
@@ -22,50 +23,9 @@ const BODY = {
   'otp/generate': { ...IDENTITY, sessionId: 'P-session-1' },
   'otp/validate': { ...IDENTITY, sessionId: 'P-session-1', otp: '123456' },
 };
-const SUCCESS = { status: { success: true, code: 200, message: 'SUCCESS' } };
 
-/** @typedef {{ method: string, path: string, headers: import('node:http').IncomingHttpHeaders, text: string, body: any }} Call */
-/** @typedef {{ status?: number, type?: string, body?: string }} Canned */
+/** @typedef {import('../support/fake-capillary.js').Call} Call */
 /** @typedef {{ status: number, headers: import('node:http').IncomingHttpHeaders, text: string, json: any }} Reply */
-
-/**
- * A fake Capillary on loopback that records every call (path, headers, parsed body). `reply` is a
- * canned answer or a function writing one; `delayMs` answers late. Closed after the test.
- * @param {import('node:test').TestContext} t
- * @param {{ reply?: Canned | ((call: Call, res: import('node:http').ServerResponse) => void), delayMs?: number }} [options]
- */
-async function fakeUpstream(t, { reply = {}, delayMs = 0 } = {}) {
-  /** @type {Call[]} */
-  const calls = [];
-  const server = createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => (text += chunk));
-    req.on('end', async () => {
-      /** @type {any} */
-      let body = null;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // recorded as text only
-      }
-      const call = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, text, body };
-      calls.push(call);
-      if (delayMs) await sleep(delayMs);
-      if (res.destroyed) return;
-      if (typeof reply === 'function') return reply(call, res);
-      res.writeHead(reply.status ?? 200, { 'Content-Type': reply.type ?? 'application/json' });
-      res.end(reply.body ?? JSON.stringify(SUCCESS));
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-  t.after(() => new Promise((resolve) => {
-    server.close(() => resolve(undefined));
-    server.closeAllConnections();
-  }));
-  return { url: `http://127.0.0.1:${address.port}`, calls };
-}
 
 /**
  * A proxy for one test (limits off unless asked, quiet, short client timeouts), closed after it.
@@ -380,7 +340,7 @@ describe('bodies: exactly the documented fields, each a bounded string', { timeo
       const res = await call(proxy.url, `${API}/${route}`, { body });
       assert.equal(res.status, 200, res.text);
       const seen = upstream.calls.at(-1);
-      assert.equal(seen?.path, `/auth/v1/mfa/${route}`);
+      assert.equal(seen?.url, `/auth/v1/mfa/${route}`);
       assert.deepEqual(seen?.body, body);
       assert.deepEqual(Object.keys(seen?.body).sort(), Object.keys(body).sort());
     }
@@ -401,7 +361,7 @@ describe('bodies: exactly the documented fields, each a bounded string', { timeo
 describe('upstream answers: JSON only, no credentials, no odd statuses', { timeout: TEST_TIMEOUT }, () => {
   /**
    * @param {import('node:test').TestContext} t
-   * @param {Canned | ((call: Call, res: import('node:http').ServerResponse) => void)} reply
+   * @param {import('../support/fake-capillary.js').Canned | ((call: Call, res: import('node:http').ServerResponse) => void)} reply
    * @param {Partial<import('../../proxy/options.js').ProxyOptions>} [options]
    */
   async function through(t, reply, options = {}) {

@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
 import { createFetchHandler, createNodeHandler, startProxy } from '../../proxy/index.js';
+import { fakeCapillary, listenOnLoopback } from '../support/fake-capillary.js';
 import { answer } from '../support/http-answer.js';
 
 const EMULATOR_FILE = new URL('../../sandbox/server.js', import.meta.url);
@@ -19,40 +20,8 @@ const IDENTITY = { identifierType: 'MOBILE', identifierValue: '919800000001', de
 const TOKEN_BODY = { ...IDENTITY, authorizedToken: 'first-factor-token' };
 const UPSTREAM_ANSWER = { status: { success: true, code: 200, message: 'SUCCESS' }, user: { sessionId: 'P-from-upstream' } };
 
-/** @typedef {{ method: string, path: string, headers: import('node:http').IncomingHttpHeaders, body: any }} Call */
-
-/**
- * A fake Capillary on loopback that records every call and answers UPSTREAM_ANSWER; closed after the test.
- * @param {import('node:test').TestContext} t
- */
-async function fakeUpstream(t) {
-  /** @type {Call[]} */
-  const calls = [];
-  const server = createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => (text += chunk));
-    req.on('end', () => {
-      /** @type {any} */
-      let body = null;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // recorded as null
-      }
-      calls.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(UPSTREAM_ANSWER));
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-  t.after(() => new Promise((resolve) => {
-    server.close(() => resolve(undefined));
-    server.closeAllConnections();
-  }));
-  return { url: `http://127.0.0.1:${address.port}`, calls };
-}
+/** A fake Capillary that records every call and answers UPSTREAM_ANSWER; closed after the test. @param {import('node:test').TestContext} t */
+const fakeUpstream = (t) => fakeCapillary(t, { reply: { body: JSON.stringify(UPSTREAM_ANSWER) } });
 
 /**
  * POST JSON; a hang fails in 3 s rather than at the test timeout.
@@ -82,17 +51,8 @@ async function expressApp(t, baseUrl, { json }) {
   app.post('/site/form', (req, res) => {
     res.json({ site: true, got: req.body ?? null });
   });
-  const server = createServer(app);
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-  t.after(async () => {
-    await new Promise((resolve) => {
-      server.close(() => resolve(undefined));
-      server.closeAllConnections();
-    });
-    await proxy.close();
-  });
-  return `http://127.0.0.1:${address.port}`;
+  t.after(() => proxy.close());
+  return listenOnLoopback(t, createServer(app));
 }
 
 describe('as Express middleware', { timeout: TEST_TIMEOUT }, () => {
@@ -105,7 +65,7 @@ describe('as Express middleware', { timeout: TEST_TIMEOUT }, () => {
       assert.equal(res.status, 200, res.text);
       assert.deepEqual(res.json, UPSTREAM_ANSWER);
       assert.equal(upstream.calls.length, 1);
-      assert.equal(upstream.calls[0]?.path, '/auth/v1/mfa/token/generate');
+      assert.equal(upstream.calls[0]?.url, '/auth/v1/mfa/token/generate');
       assert.deepEqual(upstream.calls[0]?.body, TOKEN_BODY);
     });
 
@@ -201,16 +161,8 @@ describe('the Fetch handler behind a minimal node:http → Request adapter (as a
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     });
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-    const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-    t.after(async () => {
-      await new Promise((resolve) => {
-        server.close(() => resolve(undefined));
-        server.closeAllConnections();
-      });
-      await handler.close();
-    });
-    return `http://127.0.0.1:${address.port}`;
+    t.after(() => handler.close());
+    return listenOnLoopback(t, server);
   }
 
   test('valid calls pass, the rules hold, and the per-address limit counts the peer', async (t) => {

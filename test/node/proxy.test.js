@@ -5,12 +5,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer, request } from 'node:http';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, optionsFromEnv, resolveOptions, startProxy } from '../../proxy/index.js';
+import { fakeCapillary } from '../support/fake-capillary.js';
 import { answer } from '../support/http-answer.js';
 
 const EMULATOR_FILE = new URL('../../sandbox/server.js', import.meta.url);
@@ -18,7 +19,7 @@ const PROXY_FILE = fileURLToPath(new URL('../../proxy/server.js', import.meta.ur
 const PREFIX = '/api/capillary';
 const TEST_TIMEOUT = 15_000;
 
-/** @typedef {{ method: string, url: string, headers: import('node:http').IncomingHttpHeaders, body: string }} Call */
+/** @typedef {import('../support/fake-capillary.js').Call} Call */
 
 /** A customer, and each route's documented body for it: what the element sends. */
 const CUSTOMER = { identifierType: 'MOBILE', identifierValue: '918000000001', deviceId: 'd', brand: 'Bukl' };
@@ -85,30 +86,7 @@ async function proxyFor(t, options) {
  * @param {import('node:test').TestContext} t
  * @param {(call: Call, res: import('node:http').ServerResponse) => void} [reply]
  */
-async function fakeUpstream(t, reply) {
-  /** @type {Call[]} */
-  const calls = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const call = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
-      calls.push(call);
-      if (reply) return reply(call, res);
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ status: { success: true, code: 200, message: 'SUCCESS' } }));
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-  const close = () => new Promise((resolve) => {
-    server.close(() => resolve(undefined));
-    server.closeAllConnections();
-  });
-  t.after(close);
-  return { url: `http://127.0.0.1:${address.port}`, calls, close };
-}
+const fakeUpstream = (t, reply) => fakeCapillary(t, reply ? { reply } : {});
 
 /** @param {{ status: number, json: any }} res @param {number} status */
 function assertRefusal(res, status) {
@@ -270,7 +248,7 @@ describe('what is forwarded', { timeout: TEST_TIMEOUT }, () => {
     assert.equal(call.headers['content-type'], 'application/json');
     assert.equal(call.headers['accept-language'], 'hi-IN');
     for (const name of ['cookie', 'proxy-authorization', 'x-csrf-token', 'x-forwarded-for']) assert.equal(call.headers[name], undefined, name);
-    assert.deepEqual(JSON.parse(call.body), body);
+    assert.deepEqual(call.body, body);
 
     const bearer = await proxyFor(t, { baseUrl: upstream.url, bearerToken: 'server-side-token' });
     await post(`${bearer.api}/token/generate`, BODY['token/generate'], { Authorization: 'Basic YnJvd3Nlcjp4' });
@@ -389,7 +367,7 @@ describe('what is forwarded', { timeout: TEST_TIMEOUT }, () => {
     assert.equal(upstream.calls.length, 0);
     const accented = { ...BODY['otp/generate'], deviceId: 'appareil-é' };
     assert.equal((await raw(proxy.url, { path, headers: { 'Content-Type': 'Application/JSON; charset=utf-8' }, body: JSON.stringify(accented) })).status, 200);
-    assert.deepEqual(JSON.parse(upstream.calls[0]?.body ?? ''), accented);
+    assert.deepEqual(upstream.calls[0]?.body, accented);
   });
 
   test('CORS: preflight and answers for allowed origins; other origins 403; same-origin and no Origin pass', async (t) => {
