@@ -257,18 +257,22 @@ export function createFetchHandler(options) {
     }
   };
 
+  /** @type {Promise<void> | null} */
+  let closing = null;
   return /** @type {FetchHandler} */ (Object.assign(handler, {
     config,
     inFlight: () => inFlight,
     ready,
     abortAll: () => upstream.abortAll(),
-    async close() {
-      upstream.abortAll();
-      await Promise.allSettled([
-        upstream.close(),
-        limits.then((l) => l.close()),
-        ownRedis?.then((client) => /** @type {{ quit(): Promise<unknown> }} */ (client).quit()),
-      ]);
-    },
+    // Once: the Node server closes its handler when it closes, and startProxy's close() awaits the same.
+    close: () =>
+      (closing ??= (async () => {
+        upstream.abortAll();
+        await Promise.allSettled([
+          upstream.close(),
+          limits.then((l) => l.close()),
+          ownRedis?.then((client) => /** @type {{ quit(): Promise<unknown> }} */ (client).quit()),
+        ]);
+      })()),
   }));
 }
