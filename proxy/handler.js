@@ -35,7 +35,7 @@ const TOKEN_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~
  * or a code (long, or with a run of digits), bounded.
  * @param {string} path
  */
-function loggablePath(path) {
+export function loggablePath(path) {
   return path
     .split('/')
     .map((segment) => (segment.length > 24 || /\d{4}/.test(segment) ? '…' : segment.replace(/[^\x21-\x7e]/g, '?')))

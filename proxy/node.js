@@ -5,7 +5,7 @@
 // (large or trickling) body holds no socket. Behind Express with a body parser first, the parsed
 // `req.body` is used, since the stream has been read already.
 import { Readable } from 'node:stream';
-import { createFetchHandler } from './handler.js';
+import { createFetchHandler, loggablePath } from './handler.js';
 import { failureBody } from './upstream.js';
 
 /** @typedef {import('node:http').IncomingMessage & { originalUrl?: string, body?: unknown }} Req */
@@ -68,7 +68,7 @@ export function createNodeHandler(options) {
 
     const body = bodyOf(req);
     if ('consumed' in body) {
-      config.log?.(`${req.method} ${rawPath.slice(0, 120)} 500: the request body was read before the proxy (mount it before body parsers, or use express.json())`);
+      config.log?.(`${req.method} ${loggablePath(rawPath)} 500: the request body was read before the proxy (mount it before body parsers, or use express.json())`);
       return send(res, failure(500, 'Proxy misconfigured'), true);
     }
     const clientGone = new AbortController();
