@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { failure, success } from './codes.js';
 import { FaultQueue } from './faults.js';
 import { authKey, jwtLike, otpCode, sessionId } from './tokens.js';
+import { IDENTIFIER_TYPES } from '../proxy/fields.js';
 
 /** @typedef {import('./codes.js').Reply} Reply */
 /**
@@ -56,7 +57,9 @@ export const DEFAULT_CONFIG = Object.freeze({
   rateLimitCode: 429,
 });
 
-export const IDENTIFIER_TYPES = ['MOBILE', 'EMAIL', 'USERNAME', 'EXTERNALID'];
+// The vendor's identifier types, as the forwarding server allows them (one list for both Node sides;
+// test/unit/identifier-types.test.ts holds it equal to the client's).
+export { IDENTIFIER_TYPES };
 const MINUTE = 60_000;
 /** Outbox entries are kept this long (emulator clock) so a test can still read a code after a resend. */
 const OUTBOX_RETENTION_MS = 60 * MINUTE;
